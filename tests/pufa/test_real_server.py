@@ -1,0 +1,104 @@
+"""Acceptance 1: `make run`'s path serves the site, admin and WebSockets for real."""
+
+import asyncio
+import json
+import time
+
+import pytest
+import requests
+import websockets
+from websockets.exceptions import InvalidStatus
+
+pytestmark = pytest.mark.server
+
+
+def test_home_page_is_served_in_chinese(live_site):
+    response = requests.get(f"{live_site.base_url}/", timeout=10)
+
+    assert response.status_code == 200
+    assert '<html lang="zh-hans"' in response.text
+    assert "跳到主要内容" in response.text  # the skip link, in Chinese
+    assert "博州普法" in response.text
+
+
+def test_admin_accepts_the_login_load_demo_printed(live_site):
+    session = requests.Session()
+    login_url = f"{live_site.base_url}/admin/login/"
+    page = session.get(login_url, timeout=10)
+    token = session.cookies["csrftoken"]
+
+    response = session.post(
+        login_url,
+        data={
+            "username": "admin",
+            "password": live_site.demo_password("admin"),
+            "csrfmiddlewaretoken": token,
+            "next": "/admin/",
+        },
+        headers={"Referer": login_url},
+        timeout=10,
+    )
+
+    assert page.status_code == 200
+    assert response.status_code == 200
+    assert response.url == f"{live_site.base_url}/admin/"
+    assert 'name="password"' not in response.text  # past the login form
+    assert "sessionid" in session.cookies
+
+
+def test_admin_refuses_a_wrong_password(live_site):
+    session = requests.Session()
+    login_url = f"{live_site.base_url}/admin/login/"
+    session.get(login_url, timeout=10)
+
+    response = session.post(
+        login_url,
+        data={
+            "username": "admin",
+            "password": "not-the-password",
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": login_url},
+        timeout=10,
+    )
+
+    assert response.url == login_url
+    assert "sessionid" not in session.cookies
+
+
+def test_static_files_are_served_by_the_app(live_site):
+    response = requests.get(
+        f"{live_site.base_url}/static/pufa/css/site.css", timeout=10
+    )
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/css")
+
+
+def test_websocket_ping_answers_with_the_server_clock(live_site):
+    async def ping():
+        async with websockets.connect(
+            f"{live_site.ws_url}/ws/ping/", origin=live_site.base_url
+        ) as socket:
+            await socket.send(json.dumps({"type": "ping", "id": 7}))
+            return json.loads(await asyncio.wait_for(socket.recv(), 10))
+
+    before = time.time() * 1000
+    reply = asyncio.run(ping())
+
+    assert reply["type"] == "pong"
+    assert reply["id"] == 7
+    assert before - 1000 <= reply["server_time"] <= time.time() * 1000 + 1000
+
+
+def test_websocket_from_a_foreign_origin_is_refused_by_the_server(live_site):
+    async def connect():
+        async with websockets.connect(
+            f"{live_site.ws_url}/ws/ping/", origin="https://evil.example"
+        ):
+            pass
+
+    with pytest.raises(InvalidStatus) as refused:
+        asyncio.run(connect())
+
+    assert refused.value.response.status_code == 403

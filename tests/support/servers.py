@@ -1,0 +1,183 @@
+"""Real server processes for tests that must cross a real socket.
+
+``LiveSite`` prepares its own database (a temporary SQLite file, or a temporary
+PostgreSQL database when the suite runs on PostgreSQL), runs ``migrate`` and
+``load_demo`` exactly as ``make run`` does, and starts uvicorn on a free port.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.request import urlopen
+
+import dj_database_url
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def free_port():
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class TemporaryDatabase:
+    """A database of its own for a server process, dropped afterwards."""
+
+    def __init__(self):
+        self.workdir = Path(tempfile.mkdtemp(prefix="pufa-live-"))
+        source = os.environ.get("DATABASE_URL", "")
+        self.postgres = source.startswith(("postgres://", "postgresql://"))
+        if self.postgres:
+            self.name = f"pufa_live_{uuid.uuid4().hex[:10]}"
+            config = dj_database_url.parse(source)
+            self.admin_dsn = {
+                "host": config["HOST"] or "127.0.0.1",
+                "port": config["PORT"] or 5432,
+                "user": config["USER"] or "postgres",
+                "password": config["PASSWORD"] or None,
+                "dbname": "postgres",
+            }
+            self._execute(f'CREATE DATABASE "{self.name}"')
+            self.url = source.rsplit("/", 1)[0] + f"/{self.name}"
+        else:
+            self.url = f"sqlite:///{self.workdir / 'live.sqlite3'}"
+
+    def _execute(self, sql):
+        import psycopg
+
+        with psycopg.connect(**self.admin_dsn, autocommit=True) as connection:
+            connection.execute(sql)
+
+    def drop(self):
+        if self.postgres:
+            self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class LiveSite:
+    """pufa served by real uvicorn worker processes on a free port."""
+
+    def __init__(self, workers=1, extra_env=None):
+        self.database = TemporaryDatabase()
+        self.port = free_port()
+        self.workers = workers
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.env = self._environment(extra_env or {})
+        self.process = None
+        self.demo_output = ""
+        self.log_path = self.database.workdir / "server.log"
+
+    def _environment(self, extra_env):
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DJANGO_SETTINGS_MODULE", "PUFA_ENV"}
+        }
+        env.update(
+            PUFA_ENV="dev",
+            DEBUG="false",
+            DATABASE_URL=self.database.url,
+            MEDIA_ROOT=str(self.database.workdir / "media"),
+            BASE_URL=self.base_url,
+            REDIS_PREFIX=f"pufa-live-{uuid.uuid4().hex[:8]}",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(extra_env)
+        return env
+
+    def manage(self, *args):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+        return result.stdout
+
+    def prepare(self):
+        self.manage("migrate", "--noinput")
+        self.demo_output = self.manage("load_demo")
+        return self
+
+    def start(self, timeout=60):
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "pufa.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--lifespan",
+            "off",
+            "--ws-max-size",
+            "65536",
+        ]
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
+        self.process = subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The server exited at start:\n{self.log()}")
+            try:
+                with urlopen(f"{self.base_url}/healthz/", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(
+            f"The server did not answer within {timeout}s:\n{self.log()}"
+        )
+
+    def log(self):
+        return (
+            self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        )
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def close(self):
+        self.stop()
+        self.database.drop()
+
+    def demo_password(self, username):
+        """The password load_demo printed for a demo user."""
+        match = re.search(
+            rf"^\s*{re.escape(username)}\s+(\S+)", self.demo_output, re.MULTILINE
+        )
+        if not match:
+            raise AssertionError(f"load_demo printed no password for {username}")
+        return match.group(1)
