@@ -9,7 +9,7 @@ PORT ?= 8000
 # Frames larger than this are refused by the server before they reach a consumer.
 WS_MAX_SIZE ?= 65536
 
-.PHONY: run test setup venv browsers lint format bench messages check-messages clean
+.PHONY: run test setup venv browsers lint format bench messages clean
 
 run: setup
 	@echo "pufa: serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
@@ -17,6 +17,7 @@ run: setup
 		--ws-max-size $(WS_MAX_SIZE) --no-server-header --lifespan off
 
 test: setup browsers lint
+	$(MANAGE) check_translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 venv: $(VENV)/.installed
@@ -64,10 +65,11 @@ bench: setup
 
 # Regenerate the catalogues after changing translatable strings (needs GNU gettext).
 messages: venv
-	$(MANAGE) makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' \
-		--ignore 'media/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
-	$(MANAGE) makemessages --domain djangojs --locale zh_Hans --no-obsolete \
-		--ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'media/*'
+	for domain in django djangojs; do \
+		$(MANAGE) makemessages --locale zh_Hans --domain $$domain --no-obsolete \
+			--ignore '.venv/*' --ignore 'media/*' --ignore 'staticfiles/*' \
+			--ignore 'tests/*' --ignore 'bench/*' || exit 1; \
+	done
 	$(MANAGE) compile_translations
 
 clean:

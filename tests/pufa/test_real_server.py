@@ -2,12 +2,17 @@
 
 import asyncio
 import json
+import subprocess
+import sys
 import time
 
 import pytest
 import requests
 import websockets
+from django.conf import settings
 from websockets.exceptions import InvalidStatus
+
+from tests.support.servers import LiveSite, production_environment
 
 pytestmark = pytest.mark.server
 
@@ -102,3 +107,34 @@ def test_websocket_from_a_foreign_origin_is_refused_by_the_server(live_site):
         asyncio.run(connect())
 
     assert refused.value.response.status_code == 403
+
+
+def test_production_mode_serves_collected_static_files_over_https_only(tmp_path):
+    env = production_environment(STATIC_ROOT=str(tmp_path / "static"))
+    site = LiveSite(extra_env=env)
+    try:
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=settings.BASE_DIR,
+            env=site.env,
+            check=True,
+            timeout=300,
+        )
+        manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+        hashed = manifest["paths"]["pufa/css/site.css"]
+        site.start()
+        https = {"X-Forwarded-Proto": "https"}
+
+        static = requests.get(
+            f"{site.base_url}/static/{hashed}", headers=https, timeout=10
+        )
+        plain_http = requests.get(
+            f"{site.base_url}/", allow_redirects=False, timeout=10
+        )
+    finally:
+        site.close()
+
+    assert static.status_code == 200
+    assert "immutable" in static.headers["Cache-Control"]
+    assert plain_http.status_code == 301
+    assert plain_http.headers["Location"].startswith("https://")

@@ -2,16 +2,19 @@
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
 
+from tests.support.servers import production_environment
+
 PRINT_SETTINGS = """
 import json, django
 from django.conf import settings
+
+from tests.support.servers import production_environment
 django.setup()
 print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
@@ -28,13 +31,7 @@ print(json.dumps({
 }))
 """
 
-PRODUCTION = {
-    "PUFA_ENV": "production",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "IDENTITY_HASH_KEY": secrets.token_urlsafe(32),
-    "ALLOWED_HOSTS": "pufa.example.cn",
-    "BASE_URL": "https://pufa.example.cn",
-}
+PRODUCTION = production_environment()
 
 
 def run_python(code, env, *args):

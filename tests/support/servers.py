@@ -8,6 +8,7 @@ PostgreSQL database when the suite runs on PostgreSQL), runs ``migrate`` and
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -23,6 +24,19 @@ import dj_database_url
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
+
+
+def production_environment(**overrides):
+    """The variables production mode requires, with throwaway secrets."""
+    env = {
+        "PUFA_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "IDENTITY_HASH_KEY": secrets.token_urlsafe(32),
+        "ALLOWED_HOSTS": "pufa.example.cn,127.0.0.1",
+        "BASE_URL": "https://pufa.example.cn",
+    }
+    env.update(overrides)
+    return env
 
 
 def free_port():
