@@ -16,7 +16,9 @@ def main():
                 "home page (/)": f"{site.base_url}/",
             }
         )
-    print_table("HTTP, one uvicorn worker", results, baseline="bare Django view (/healthz/)")
+    print_table(
+        "HTTP, one uvicorn worker", results, baseline="bare Django view (/healthz/)"
+    )
 
 
 if __name__ == "__main__":

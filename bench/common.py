@@ -109,7 +109,8 @@ def print_table(title, results, baseline):
     base = results[baseline]["median"]
     for name, result in results.items():
         runs = ", ".join(f"{rate:.0f}" for rate in result["runs"])
+        ratio = result["median"] / base
         print(
-            f"  {name:<28} {result['median']:>8.0f} req/s  "
-            f"ratio {result['median'] / base:>5.2f}  errors {result['errors']}  [{runs}]"
+            f"  {name:<28} {result['median']:>8.0f} req/s  ratio {ratio:>5.2f}  "
+            f"errors {result['errors']}  [{runs}]"
         )
