@@ -17,8 +17,10 @@ def _cjk_font_installed():
     return "WenQuanYi" in os.popen(f"{fc_list} :lang=zh family").read()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Per module: Playwright's sync API keeps an event loop running in this thread
+    while it lives, which would break asyncio in the tests that follow."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium is not installed (make browsers installs it)")
     if not _cjk_font_installed():

@@ -1,6 +1,5 @@
 """Acceptance 1: `make run`'s path serves the site, admin and WebSockets for real."""
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -8,9 +7,9 @@ import time
 
 import pytest
 import requests
-import websockets
 from django.conf import settings
 from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.support.servers import LiveSite, production_environment
 
@@ -81,15 +80,10 @@ def test_static_files_are_served_by_the_app(live_site):
 
 
 def test_websocket_ping_answers_with_the_server_clock(live_site):
-    async def ping():
-        async with websockets.connect(
-            f"{live_site.ws_url}/ws/ping/", origin=live_site.base_url
-        ) as socket:
-            await socket.send(json.dumps({"type": "ping", "id": 7}))
-            return json.loads(await asyncio.wait_for(socket.recv(), 10))
-
     before = time.time() * 1000
-    reply = asyncio.run(ping())
+    with connect(f"{live_site.ws_url}/ws/ping/", origin=live_site.base_url) as socket:
+        socket.send(json.dumps({"type": "ping", "id": 7}))
+        reply = json.loads(socket.recv(timeout=10))
 
     assert reply["type"] == "pong"
     assert reply["id"] == 7
@@ -97,14 +91,11 @@ def test_websocket_ping_answers_with_the_server_clock(live_site):
 
 
 def test_websocket_from_a_foreign_origin_is_refused_by_the_server(live_site):
-    async def connect():
-        async with websockets.connect(
-            f"{live_site.ws_url}/ws/ping/", origin="https://evil.example"
-        ):
-            pass
-
-    with pytest.raises(InvalidStatus) as refused:
-        asyncio.run(connect())
+    with (
+        pytest.raises(InvalidStatus) as refused,
+        connect(f"{live_site.ws_url}/ws/ping/", origin="https://evil.example"),
+    ):
+        pass
 
     assert refused.value.response.status_code == 403
 
