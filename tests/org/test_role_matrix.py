@@ -23,31 +23,26 @@ AREAS = {
     "users": "/admin/users/",
     "groups": "/admin/groups/",
     "workflows": "/admin/workflows/list/",
+    "laws": "/admin/snippets/cms/law/",
 }
 
 # What each role may open. Everything else in AREAS must be refused.
+CONTENT = {
+    "home",
+    "dashboard",
+    "pages",
+    "images",
+    "documents",
+    "places",
+    "units",
+    "laws",
+}
 MATRIX = {
     "anonymous": {"home"},
     "public": {"home"},  # a logged-in candidate or member of the public
-    roles.EDITOR: {
-        "home",
-        "dashboard",
-        "pages",
-        "images",
-        "documents",
-        "places",
-        "units",
-    },
-    roles.REVIEWER: {
-        "home",
-        "dashboard",
-        "pages",
-        "images",
-        "documents",
-        "places",
-        "units",
-    },
-    roles.PROCTOR: {"home", "dashboard", "people", "places", "units"},
+    roles.EDITOR: CONTENT,
+    roles.REVIEWER: CONTENT,
+    roles.PROCTOR: {"home", "dashboard", "people", "places", "units", "laws"},
     roles.ORGANISER: {"home", "dashboard", "people", "add_person", "places", "units"},
     "county_organiser": {
         "home",
