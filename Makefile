@@ -66,7 +66,7 @@ bench: setup
 # Regenerate the catalogues after changing translatable strings (needs GNU gettext).
 messages: venv
 	for domain in django djangojs; do \
-		$(MANAGE) makemessages --locale zh_Hans --domain $$domain --no-obsolete \
+		$(MANAGE) makemessages --locale zh_Hans --domain $$domain --no-obsolete --no-location \
 			--ignore '.venv/*' --ignore 'media/*' --ignore 'staticfiles/*' \
 			--ignore 'tests/*' --ignore 'bench/*' || exit 1; \
 	done
