@@ -42,6 +42,7 @@ class PersonForm(WagtailAdminModelForm):
             county_field.queryset = Place.objects.filter(pk=scope.county_id)
             county_field.required = True
             county_field.empty_label = None
+            county_field.help_text = ""
 
     def clean(self):
         cleaned = super().clean()
