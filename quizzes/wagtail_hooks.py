@@ -40,12 +40,13 @@ class QuestionPermissionPolicy(ModelPermissionPolicy):
     question any paper drew is never deleted (retire it instead)."""
 
     def _allowed(self, user, action, instance):
-        if action in ("change", "delete") and instance.status != QuestionStatus.DRAFT:
-            if not user.has_perm("quizzes.publish_question"):
-                return False
-        if action == "delete" and instance.paper_items.exists():
+        if action not in ("change", "delete"):
+            return True
+        if instance.status != QuestionStatus.DRAFT and not user.has_perm(
+            "quizzes.publish_question"
+        ):
             return False
-        return True
+        return not (action == "delete" and instance.paper_items.exists())
 
     def user_has_permission_for_instance(self, user, action, instance):
         return super().user_has_permission_for_instance(

@@ -34,7 +34,7 @@ def guess_format(file_name, data):
     head = data[:4096].lstrip()
     if head.startswith(b"PK"):
         return "xlsx"
-    if head.startswith(b"<?xml") or head.startswith(b"<quiz"):
+    if head.startswith((b"<?xml", b"<quiz")):
         return "moodle"
     if name.endswith(".txt"):
         text = data.decode("utf-8", "replace").upper()

@@ -131,7 +131,7 @@ def check_length(size):
             "file_too_large",
             _("The file is %(size).1f MB; files up to %(max)d MB can be imported.")
             % {
-                "size": len(data) / 1024 / 1024,
+                "size": size / 1024 / 1024,
                 "max": MAX_UPLOAD_BYTES // 1024 // 1024,
             },
         )

@@ -126,7 +126,7 @@ def read_moodle_xml(data):
     result = ParseResult("moodle")
     resolver = CitationResolver()
     category = ""
-    for number, question in enumerate(root.findall("question"), start=1):
+    for question in root.findall("question"):
         qtype = question.get("type", "")
         where = line(question.line)
         if qtype == "category":

@@ -2,6 +2,7 @@
 headers 题型, 题干, 选项A…选项H, 答案, 解析, 法律依据, 难度, 标签 (and the optional
 选项乱序)."""
 
+import contextlib
 import csv
 import io
 import re
@@ -274,10 +275,8 @@ def read_csv(data, encoding="auto"):
     if "\x00" in text:
         raise QuizError("not_csv", _("This is not a CSV text file."))
     dialect = csv.excel
-    try:
+    with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        pass
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         rows = [(number, cells) for number, cells in enumerate(reader, start=1)]

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from quizzes import formats
-from quizzes.formats.common import MAX_UPLOAD_BYTES
+from quizzes.formats.common import check_length
 from quizzes.models import QuestionStatus
 from quizzes.services import QuizError
 from quizzes.services.imports import commit_import, preview_import, report_lines
@@ -44,15 +44,8 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise CommandError(
-                _("The file is %(size).1f MB; files up to %(max)d MB can be imported.")
-                % {
-                    "size": path.stat().st_size / 1024 / 1024,
-                    "max": MAX_UPLOAD_BYTES // 1024 // 1024,
-                }
-            )
         try:
+            check_length(path.stat().st_size)  # before reading it into memory
             batch = preview_import(
                 user=None,
                 file_name=path.name,
