@@ -484,6 +484,7 @@ class PaperQuestion(models.Model):
         verbose_name=_("paper"),
         on_delete=models.CASCADE,
         related_name="items",
+        db_index=False,  # the (paper, position) constraint's index serves
     )
     position = models.PositiveSmallIntegerField(_("position"))
     question = models.ForeignKey(

@@ -14,13 +14,15 @@ on the seed and the questions alone (``option_order``). Papers drawn together
 spread use: a question drawn by one paper goes behind all less-used ones.
 """
 
+import functools
+import itertools
 import random
 import secrets
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,8 @@ from quizzes.models import (
 from quizzes.services.errors import QuizError
 
 SEED_BITS = 62
+# Keeps the option shuffles independent of the question draw of the same seed.
+OPTION_SALT = 0x5EED_0F_0971095
 
 
 @dataclass(frozen=True)
@@ -314,11 +318,10 @@ class _RuleQueue:
         for pk in reversed(picked):
             self.levels[self.usage[pk]].appendleft(pk)
 
-    def drawn(self, picked, rng):
-        """Queue the questions just drawn (their use counts already raised)."""
-        order = list(picked)
-        rng.shuffle(order)
-        for pk in order:
+    def drawn(self, picked):
+        """Queue the questions just drawn (their use counts already raised), in
+        the random order they were given."""
+        for pk in picked:
             self.levels[self.usage[pk]].append(pk)
         for level in [level for level, queue in self.levels.items() if not queue]:
             del self.levels[level]
@@ -382,14 +385,13 @@ def plan_papers(rules, pool, seeds):
             picks = _pick_by_flow(rules, pool, rng)
         plan = []
         for rule in rules:
-            picked = picks[rule.position]
+            picked = list(picks[rule.position])
+            rng.shuffle(picked)  # their order in the paper and in the queue
             for pk in picked:
                 usage[pk] += 1
             if not exact:
-                queues[rule.position].drawn(picked, rng)
-            in_paper = list(picked)
-            rng.shuffle(in_paper)
-            plan.extend((rule, pk) for pk in in_paper)
+                queues[rule.position].drawn(picked)
+            plan.extend((rule, pk) for pk in picked)
         if exact:  # the fallback bypassed the queues: rebuild them
             queues = _queues(rules, pool, rng)
         plans.append(plan)
@@ -403,13 +405,28 @@ def _queues(rules, pool, rng):
     }
 
 
-def option_order(seed, position, option_count, shuffle):
-    """The order a candidate sees a question's options in: reproducible from the
-    paper's seed and the question's position alone."""
-    order = list(range(option_count))
-    if shuffle:
-        random.Random(f"{seed}:{position}").shuffle(order)
-    return order
+@functools.cache
+def _permutations(count):
+    return list(itertools.permutations(range(count)))
+
+
+def option_orders(seed, questions):
+    """The order a candidate sees each question's options in, for questions
+    given as (option count, shuffle?) in paper order: reproducible from the
+    paper's seed and its questions alone."""
+    rng = random.Random(seed ^ OPTION_SALT)
+    orders = []
+    for count, shuffle in questions:
+        if not shuffle:
+            orders.append(list(range(count)))
+        elif count <= 6:  # one draw among the permutations, not count - 1
+            permutations = _permutations(count)
+            orders.append(list(permutations[rng.randrange(len(permutations))]))
+        else:
+            order = list(range(count))
+            rng.shuffle(order)
+            orders.append(order)
+    return orders
 
 
 def new_seed():
@@ -506,27 +523,57 @@ def draw_papers(*, blueprint, candidates, seeds=None, shared=False):
 
 
 def _save_items(papers, plans, pool, versions):
-    items = []
+    """Insert the papers' questions with one prepared statement: a sitting's
+    thousand papers are fifty thousand rows, and building a model instance for
+    each would cost more than the whole draw."""
+    table = PaperQuestion._meta.db_table
+    columns = [
+        "paper_id",
+        "position",
+        "question_id",
+        "version_id",
+        "rule_position",
+        "points",
+        "option_order",
+    ]
+    points_field = PaperQuestion._meta.get_field("points")
+    order_field = PaperQuestion._meta.get_field("option_order")
+    prepared = {}  # a value's database form, computed once per distinct value
+
+    def prepare(field, value):
+        key = (field.name, tuple(value) if isinstance(value, list) else value)
+        if key not in prepared:
+            prepared[key] = field.get_db_prep_save(value, connection)
+        return prepared[key]
+
+    rows = []
     for paper, plan in zip(papers, plans, strict=True):
-        for position, (rule, pk) in enumerate(plan, start=1):
-            version = versions[pool.version_of[pk]]
-            items.append(
-                PaperQuestion(
-                    paper=paper,
-                    position=position,
-                    question_id=pk,
-                    version_id=version.pk,
-                    rule_position=rule.position,
-                    points=rule.points,
-                    option_order=option_order(
-                        paper.seed,
-                        position,
-                        len(version.options),
-                        version.shuffle_options,
-                    ),
+        paper_versions = [versions[pool.version_of[pk]] for _rule, pk in plan]
+        orders = option_orders(
+            paper.seed, [(len(v.options), v.shuffle_options) for v in paper_versions]
+        )
+        for position, ((rule, pk), version, order) in enumerate(
+            zip(plan, paper_versions, orders, strict=True), start=1
+        ):
+            rows.append(
+                (
+                    paper.pk,
+                    position,
+                    pk,
+                    version.pk,
+                    rule.position,
+                    prepare(points_field, rule.points),
+                    prepare(order_field, order),
                 )
             )
-    PaperQuestion.objects.bulk_create(items, batch_size=2000)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        connection.ops.quote_name(table),
+        ", ".join(connection.ops.quote_name(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def draw_paper(*, blueprint, seed=None, candidate=None):
@@ -576,5 +623,5 @@ __all__ = [
     "draw_paper",
     "draw_papers",
     "feasibility_problems",
-    "option_order",
+    "option_orders",
 ]
