@@ -6,7 +6,9 @@ in it has an error.
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from quizzes import formats
@@ -41,6 +43,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        with translation.override(settings.LANGUAGE_CODE):
+            self._import(options)
+
+    def _import(self, options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
