@@ -122,6 +122,7 @@ def load_blueprint():
         )
         if laws:
             rule.laws.set(Law.objects.filter(short_name__in=laws))
+            rule.save()  # a ParentalManyToManyField is written on save
     check_blueprint(blueprint, total_points=blueprint.total_points)
     return blueprint
 

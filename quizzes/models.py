@@ -355,7 +355,7 @@ class Blueprint(ClusterableModel, Timestamped):
         return sum(rule.count for rule in self.rules.all())
 
 
-class BlueprintRule(Orderable):
+class BlueprintRule(Orderable, ClusterableModel):
     """ "N questions of a type, from these laws (or the must-know list), at this
     difficulty, with these topics, worth P points each"."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -142,7 +143,7 @@ class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
-    base_form_class = QuestionForm
+    edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
     add_view_class = QuestionCreateView
     edit_view_class = QuestionEditView
     delete_view_class = QuestionDeleteView
@@ -171,7 +172,7 @@ class BlueprintViewSet(SnippetViewSet):
     model = Blueprint
     icon = "list-ol"
     menu_label = _("Blueprints")
-    base_form_class = BlueprintForm
+    edit_handler = ObjectList(Blueprint.panels, base_form_class=BlueprintForm)
     list_display = [
         "name",
         Column("question_count", label=_("Questions")),

@@ -88,4 +88,5 @@ def add_rule(blueprint, *, kind, count, points=1, laws=(), must_know=None, **fie
         **fields,
     )
     rule.laws.set(laws)
+    rule.save()  # a ParentalManyToManyField is written on save
     return rule

@@ -215,9 +215,12 @@ def test_an_article_not_in_the_law_is_a_row_error(bank, civil_code):
 def test_unsupported_types_are_listed_by_count_and_reason(bank):
     data = (
         '<?xml version="1.0"?><quiz>'
-        '<question type="essay"><questiontext><text>论述</text></questiontext></question>'
-        '<question type="essay"><questiontext><text>论述二</text></questiontext></question>'
-        '<question type="shortanswer"><questiontext><text>填空</text></questiontext></question>'
+        '<question type="essay"><questiontext><text>论述</text>'
+        "</questiontext></question>"
+        '<question type="essay"><questiontext><text>论述二</text>'
+        "</questiontext></question>"
+        '<question type="shortanswer"><questiontext><text>填空</text>'
+        "</questiontext></question>"
         '<question type="truefalse"><questiontext format="html"><text>&lt;p&gt;宪法'
         "&lt;script&gt;alert(1)&lt;/script&gt;是根本法&lt;/p&gt;</text></questiontext>"
         '<answer fraction="100"><text>true</text></answer>'
