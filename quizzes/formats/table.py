@@ -352,6 +352,9 @@ def write_xlsx(datas):
     for data in datas:
         cells = []
         for value in question_row(data):
+            if value == "":
+                cells.append(None)  # no cell at all: smaller, faster to read
+                continue
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # a stem starting with "=" is text, not a formula

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -248,9 +248,16 @@ def create_questions(datas, *, author=None, status=QuestionStatus.DRAFT):
             for article_id in sorted(set(data.article_ids))
         ]
     )
+    # One UPDATE for all (bulk_update would send a CASE with a branch per row).
+    Question.objects.filter(pk__in=[q.pk for q in questions]).update(
+        current_version=Subquery(
+            QuestionVersion.objects.filter(question=OuterRef("pk"), number=1).values(
+                "pk"
+            )[:1]
+        )
+    )
     for question, version in zip(questions, versions, strict=True):
         question.current_version = version
-    Question.objects.bulk_update(questions, ["current_version"])
     return questions
 
 

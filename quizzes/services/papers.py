@@ -433,7 +433,7 @@ def new_seed():
     return secrets.randbits(SEED_BITS)
 
 
-def _versions(version_ids):
+def versions_by_id(version_ids):
     from quizzes.models import QuestionVersion
 
     return {
@@ -477,7 +477,7 @@ def draw_papers(*, blueprint, candidates, seeds=None, shared=False):
     before = dict(pool.usage)
     plan_seeds = seeds[:1] if shared else seeds
     plans = plan_papers(rules, pool, plan_seeds)
-    versions = _versions(pool.version_of[pk] for plan in plans for _r, pk in plan)
+    versions = versions_by_id(pool.version_of[pk] for plan in plans for _r, pk in plan)
 
     papers = []
     if shared:
@@ -522,20 +522,20 @@ def draw_papers(*, blueprint, candidates, seeds=None, shared=False):
     return papers
 
 
-def _save_items(papers, plans, pool, versions):
-    """Insert the papers' questions with one prepared statement: a sitting's
-    thousand papers are fifty thousand rows, and building a model instance for
-    each would cost more than the whole draw."""
-    table = PaperQuestion._meta.db_table
-    columns = [
-        "paper_id",
-        "position",
-        "question_id",
-        "version_id",
-        "rule_position",
-        "points",
-        "option_order",
-    ]
+PAPER_ITEM_COLUMNS = [
+    "paper_id",
+    "position",
+    "question_id",
+    "version_id",
+    "rule_position",
+    "points",
+    "option_order",
+]
+
+
+def paper_rows(papers, plans, pool, versions):
+    """The paper-question rows of these papers (anything with ``pk`` and
+    ``seed``), as database values in PAPER_ITEM_COLUMNS order."""
     points_field = PaperQuestion._meta.get_field("points")
     order_field = PaperQuestion._meta.get_field("option_order")
     prepared = {}  # a value's database form, computed once per distinct value
@@ -566,10 +566,18 @@ def _save_items(papers, plans, pool, versions):
                     prepare(order_field, order),
                 )
             )
+    return rows
+
+
+def _save_items(papers, plans, pool, versions):
+    """Insert the papers' questions with one prepared statement: a sitting's
+    thousand papers are fifty thousand rows, and building a model instance for
+    each would cost more than the whole draw."""
+    rows = paper_rows(papers, plans, pool, versions)
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        connection.ops.quote_name(table),
-        ", ".join(connection.ops.quote_name(c) for c in columns),
-        ", ".join(["%s"] * len(columns)),
+        connection.ops.quote_name(PaperQuestion._meta.db_table),
+        ", ".join(connection.ops.quote_name(c) for c in PAPER_ITEM_COLUMNS),
+        ", ".join(["%s"] * len(PAPER_ITEM_COLUMNS)),
     )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
