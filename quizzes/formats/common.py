@@ -92,20 +92,24 @@ class ParseResult:
             key=lambda row: -row[2],
         )
 
-    def add(self, where, data, resolver):
-        """Resolve the citations, check the rules, and keep the question or its
-        errors."""
-        ok = True
+    def add(self, where, data, resolver, errors=()):
+        """Resolve the citations, check the rules, and keep the question — or
+        report every problem of it: ``errors`` found while reading it, then
+        its citations, then the bank's rules on the other fields."""
+        found = [(field_name, message) for field_name, message in errors]
         if data.citations:
             article_ids, citation_errors = resolver.resolve(data.citations)
             data.article_ids = article_ids
-            for message in citation_errors:
-                self.error(where, "citations", message)
-                ok = False
-        for field_name, message in problems(data):
+            found += [("citations", message) for message in citation_errors]
+        reported = {field_name for field_name, _message in found}
+        found += [
+            (field_name, message)
+            for field_name, message in problems(data)
+            if field_name not in reported
+        ]
+        for field_name, message in found:
             self.error(where, field_name, message)
-            ok = False
-        if ok:
+        if not found:
             self.questions.append((str(where), data))
 
 

@@ -105,18 +105,19 @@ def _parse_row(result, resolver, columns, number, cells):
                 where, "kind", _("The type is empty; write 单选, 多选 or 判断.")
             )
         return
+    errors = []
     difficulty_text = get("难度") or "3"
     try:
         difficulty = int(float(difficulty_text))
     except ValueError:
-        result.error(
-            where,
-            "difficulty",
-            _("Difficulty must be a whole number from 1 to 5, not %(value)s.")
-            % {"value": difficulty_text},
+        errors.append(
+            (
+                "difficulty",
+                _("Difficulty must be a whole number from 1 to 5, not %(value)s.")
+                % {"value": difficulty_text},
+            )
         )
-        return
-    shuffle_text = get("选项乱序").upper()
+        difficulty = 3
     fields = {
         "stem": get("题干"),
         "explanation": get("解析"),
@@ -126,8 +127,7 @@ def _parse_row(result, resolver, columns, number, cells):
     }
     keys, answer_error = answer_keys(kind, get("答案"))
     if answer_error:
-        result.error(where, "answer", answer_error)
-        return
+        errors.append(("answer", answer_error))
     if kind == QuestionKind.TRUE_FALSE:
         data = true_false_data(keys=keys, **fields)
     else:
@@ -135,14 +135,16 @@ def _parse_row(result, resolver, columns, number, cells):
         while options and not options[-1]:
             options.pop()
         if "" in options:
-            gap = OPTION_LETTERS[options.index("")]
-            result.error(
-                where,
-                "options",
-                _("Option %(letter)s is empty but a later option is filled.")
-                % {"letter": gap},
+            errors.append(
+                (
+                    "options",
+                    _("Option %(letter)s is empty but a later option is filled.")
+                    % {"letter": OPTION_LETTERS[options.index("")]},
+                )
             )
-            return
+        shuffle_text = get("选项乱序").upper()
+        if shuffle_text and shuffle_text not in YES | NO:
+            errors.append(("options", _("选项乱序 must be 是 or 否.")))
         data = QuestionData(
             kind=kind,
             options=options,
@@ -150,10 +152,7 @@ def _parse_row(result, resolver, columns, number, cells):
             shuffle_options=shuffle_text not in NO,
             **fields,
         )
-        if shuffle_text and shuffle_text not in YES | NO:
-            result.error(where, "options", _("选项乱序 must be 是 or 否."))
-            return
-    result.add(where, data, resolver)
+    result.add(where, data, resolver, errors)
 
 
 # xlsx ---------------------------------------------------------------------------

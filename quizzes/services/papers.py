@@ -411,22 +411,27 @@ def _permutations(count):
 
 
 def option_orders(seed, questions):
-    """The order a candidate sees each question's options in, for questions
-    given as (option count, shuffle?) in paper order: reproducible from the
-    paper's seed and its questions alone."""
+    """The order a candidate sees each question's options in (a tuple of
+    indexes into its options), for questions given as (option count, shuffle?)
+    in paper order: reproducible from the paper's seed and its questions alone."""
     rng = random.Random(seed ^ OPTION_SALT)
     orders = []
     for count, shuffle in questions:
         if not shuffle:
-            orders.append(list(range(count)))
+            orders.append(_identity(count))
         elif count <= 6:  # one draw among the permutations, not count - 1
             permutations = _permutations(count)
-            orders.append(list(permutations[rng.randrange(len(permutations))]))
+            orders.append(permutations[rng.randrange(len(permutations))])
         else:
             order = list(range(count))
             rng.shuffle(order)
-            orders.append(order)
+            orders.append(tuple(order))
     return orders
+
+
+@functools.cache
+def _identity(count):
+    return tuple(range(count))
 
 
 def new_seed():
@@ -434,13 +439,14 @@ def new_seed():
 
 
 def versions_by_id(version_ids):
+    """{version id: (option count, shuffle?)} — all the draw needs of them."""
     from quizzes.models import QuestionVersion
 
     return {
-        v.pk: v
-        for v in QuestionVersion.objects.filter(pk__in=set(version_ids)).only(
-            "pk", "options", "shuffle_options", "kind"
-        )
+        pk: (len(options), shuffle)
+        for pk, options, shuffle in QuestionVersion.objects.filter(
+            pk__in=set(version_ids)
+        ).values_list("pk", "options", "shuffle_options")
     }
 
 
@@ -538,32 +544,30 @@ def paper_rows(papers, plans, pool, versions):
     ``seed``), as database values in PAPER_ITEM_COLUMNS order."""
     points_field = PaperQuestion._meta.get_field("points")
     order_field = PaperQuestion._meta.get_field("option_order")
-    prepared = {}  # a value's database form, computed once per distinct value
-
-    def prepare(field, value):
-        key = (field.name, tuple(value) if isinstance(value, list) else value)
-        if key not in prepared:
-            prepared[key] = field.get_db_prep_save(value, connection)
-        return prepared[key]
-
+    points = {}
+    orders_db = {}  # an order's database form, computed once per distinct order
     rows = []
     for paper, plan in zip(papers, plans, strict=True):
-        paper_versions = [versions[pool.version_of[pk]] for _rule, pk in plan]
-        orders = option_orders(
-            paper.seed, [(len(v.options), v.shuffle_options) for v in paper_versions]
-        )
-        for position, ((rule, pk), version, order) in enumerate(
-            zip(plan, paper_versions, orders, strict=True), start=1
+        version_ids = [pool.version_of[pk] for _rule, pk in plan]
+        orders = option_orders(paper.seed, [versions[v] for v in version_ids])
+        for position, ((rule, pk), version_id, order) in enumerate(
+            zip(plan, version_ids, orders, strict=True), start=1
         ):
+            if rule.position not in points:
+                points[rule.position] = points_field.get_db_prep_save(
+                    rule.points, connection
+                )
+            if order not in orders_db:
+                orders_db[order] = order_field.get_db_prep_save(list(order), connection)
             rows.append(
                 (
                     paper.pk,
                     position,
                     pk,
-                    version.pk,
+                    version_id,
                     rule.position,
-                    prepare(points_field, rule.points),
-                    prepare(order_field, order),
+                    points[rule.position],
+                    orders_db[order],
                 )
             )
     return rows
