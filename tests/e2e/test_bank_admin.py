@@ -53,8 +53,8 @@ def test_the_question_preview_shows_the_candidate_view_on_a_phone(
     page = admin_page
     page.goto(f"{live_site.base_url}/admin/snippets/quizzes/question/?q=根本制度")
     page.get_by_role("link", name="我国的根本制度是").first.click()
-    page.get_by_role("button", name="切换预览").click()
-    frame = page.frame_locator("iframe[title]").first
+    page.locator('button[data-side-panel-toggle="preview"]').click()
+    frame = page.frame_locator("#w-preview-iframe")
     frame.locator(".exam-question").wait_for()
     screenshot(page, "bank-question-edit-with-preview")
 
