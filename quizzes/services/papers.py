@@ -574,18 +574,27 @@ def paper_rows(papers, plans, pool, versions):
 
 
 def _save_items(papers, plans, pool, versions):
-    """Insert the papers' questions with one prepared statement: a sitting's
-    thousand papers are fifty thousand rows, and building a model instance for
-    each would cost more than the whole draw."""
+    """Insert the papers' questions with multi-row INSERT statements: a
+    sitting's thousand papers are fifty thousand rows, and building a model
+    instance for each (or a round trip per row) would cost more than the draw."""
     rows = paper_rows(papers, plans, pool, versions)
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    width = len(PAPER_ITEM_COLUMNS)
+    # PostgreSQL takes up to 65,535 parameters a statement; SQLite 999 (Django's
+    # conservative figure for old SQLite builds).
+    per_statement = max(1, (connection.features.max_query_params or 65535) // width)
+    per_statement = min(per_statement, 2000)
+    head = "INSERT INTO {} ({}) VALUES ".format(
         connection.ops.quote_name(PaperQuestion._meta.db_table),
         ", ".join(connection.ops.quote_name(c) for c in PAPER_ITEM_COLUMNS),
-        ", ".join(["%s"] * len(PAPER_ITEM_COLUMNS)),
     )
+    placeholders = "(" + ", ".join(["%s"] * width) + ")"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                head + ", ".join([placeholders] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
 
 
 def draw_paper(*, blueprint, seed=None, candidate=None):
