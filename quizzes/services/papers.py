@@ -574,19 +574,27 @@ def paper_rows(papers, plans, pool, versions):
 
 
 def _save_items(papers, plans, pool, versions):
-    """Insert the papers' questions with multi-row INSERT statements: a
-    sitting's thousand papers are fifty thousand rows, and building a model
-    instance for each (or a round trip per row) would cost more than the draw."""
+    """Insert the papers' questions in bulk (COPY on PostgreSQL, multi-row
+    INSERTs elsewhere): a sitting's thousand papers are fifty thousand rows, and
+    a model instance or a round trip per row would cost more than the draw."""
     rows = paper_rows(papers, plans, pool, versions)
+    table = connection.ops.quote_name(PaperQuestion._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in PAPER_ITEM_COLUMNS)
+    if connection.vendor == "postgresql":
+        # COPY: psycopg would otherwise parse a long multi-row statement per batch.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
     width = len(PAPER_ITEM_COLUMNS)
     # PostgreSQL takes up to 65,535 parameters a statement; SQLite 999 (Django's
     # conservative figure for old SQLite builds).
     per_statement = max(1, (connection.features.max_query_params or 65535) // width)
     per_statement = min(per_statement, 2000)
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        connection.ops.quote_name(PaperQuestion._meta.db_table),
-        ", ".join(connection.ops.quote_name(c) for c in PAPER_ITEM_COLUMNS),
-    )
+    head = f"INSERT INTO {table} ({columns}) VALUES "
     placeholders = "(" + ", ".join(["%s"] * width) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
