@@ -2,8 +2,44 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _model(model, actions=("add", "change", "delete", "view")):
+    return [f"quizzes.{action}_{model}" for action in actions]
+
+
 class QuizzesConfig(AppConfig):
     """The exam engine: question bank, papers, live sittings and quiz contests."""
 
     name = "quizzes"
     verbose_name = _("Exams and quizzes")
+
+    def ready(self):
+        from org import roles
+        from quizzes import signals  # noqa: F401  (flags questions of amended laws)
+
+        # 考务 (proctors) run the exams: they keep the bank and the blueprints.
+        # Editors write draft questions; reviewers check them, activate them and
+        # clear 待复核; administrators do everything.
+        bank = [
+            *_model("question"),
+            "quizzes.publish_question",
+            "quizzes.import_question",
+            *_model("blueprint"),
+            *_model("topic"),
+            "quizzes.view_questionimport",
+        ]
+        roles.grant(roles.PROCTOR, *bank)
+        roles.grant(roles.ADMINISTRATOR, *bank, "quizzes.review_question")
+        roles.grant(
+            roles.EDITOR,
+            *_model("question", ("add", "change", "view")),
+            "quizzes.add_topic",
+            "quizzes.view_topic",
+        )
+        roles.grant(
+            roles.REVIEWER,
+            *_model("question", ("add", "change", "view")),
+            "quizzes.publish_question",
+            "quizzes.review_question",
+            "quizzes.add_topic",
+            "quizzes.view_topic",
+        )

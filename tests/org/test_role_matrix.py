@@ -24,6 +24,10 @@ AREAS = {
     "groups": "/admin/groups/",
     "workflows": "/admin/workflows/list/",
     "laws": "/admin/snippets/cms/law/",
+    "questions": "/admin/snippets/quizzes/question/",
+    "add_question": "/admin/snippets/quizzes/question/add/",
+    "blueprints": "/admin/snippets/quizzes/blueprint/",
+    "import_questions": "/admin/quizzes/import/",
 }
 
 # What each role may open. Everything else in AREAS must be refused.
@@ -37,12 +41,15 @@ CONTENT = {
     "units",
     "laws",
 }
+# Editors and reviewers write questions; proctors (考务) keep the bank.
+AUTHORING = {"questions", "add_question"}
+BANK = {*AUTHORING, "blueprints", "import_questions"}
 MATRIX = {
     "anonymous": {"home"},
     "public": {"home"},  # a logged-in candidate or member of the public
-    roles.EDITOR: CONTENT,
-    roles.REVIEWER: CONTENT,
-    roles.PROCTOR: {"home", "dashboard", "people", "places", "units", "laws"},
+    roles.EDITOR: CONTENT | AUTHORING,
+    roles.REVIEWER: CONTENT | AUTHORING,
+    roles.PROCTOR: {"home", "dashboard", "people", "places", "units", "laws", *BANK},
     roles.ORGANISER: {"home", "dashboard", "people", "add_person", "places", "units"},
     "county_organiser": {
         "home",
