@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from cms.errors import CmsError
 from cms.models import Law, LawArticle
 from cms.models.laws import LawStatus
 from cms.numerals import chinese_to_int
@@ -33,14 +34,12 @@ METADATA_KEYS = {
 }
 
 
-class LawError(Exception):
+class LawError(CmsError):
     """A law text or citation pufa cannot use: ``code``, translatable ``message``,
     and the 1-based ``line`` of the text where it was found (if any)."""
 
     def __init__(self, code, message, line=None):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
         self.line = line
 
 
