@@ -1,5 +1,6 @@
 from cms.models.episodes import (
     ColumnIndexPage,
+    ColumnPartner,
     EpisodeCitation,
     EpisodePage,
     EpisodeTopic,
@@ -17,6 +18,7 @@ from cms.models.plays import EpisodePlay
 
 __all__ = [
     "ColumnIndexPage",
+    "ColumnPartner",
     "EpisodeCitation",
     "EpisodePage",
     "EpisodePlay",

@@ -22,7 +22,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
 )
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import AnalysisBlock, stream_plain_text
@@ -76,6 +76,9 @@ class ColumnIndexPage(PublicPageMixin, Page):
             ],
             heading=_("Podcast"),
         ),
+        InlinePanel(
+            "partners", label=_("Unit"), heading=_("Co-producing units")
+        ),
     ]
 
     parent_page_types = ["cms.HomePage"]
@@ -118,6 +121,37 @@ class ColumnIndexPage(PublicPageMixin, Page):
             page_query=filters.query_string,
         )
         return context
+
+
+class ColumnPartner(Orderable):
+    """A unit that co-produces the column (the 45 units in the studio)."""
+
+    column = ParentalKey(
+        ColumnIndexPage,
+        verbose_name=_("column"),
+        on_delete=models.CASCADE,
+        related_name="partners",
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="column_partnerships",
+    )
+
+    panels = [FieldPanel("unit", widget=forms.Select)]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("co-producing unit")
+        verbose_name_plural = _("co-producing units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["column", "unit"], name="cms_columnpartner_unique_unit"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.unit)
 
 
 class EpisodeTopic(TaggedItemBase):

@@ -19,7 +19,13 @@ def ensure_review_workflow():
     group nothing changes, so an administrator's own workflow set-up is kept as long
     as reviewers approve in it. Returns the workflow.
     """
-    from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage
+    from wagtail.models import (
+        GroupApprovalTask,
+        Page,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
 
     from org import roles
 
@@ -43,8 +49,11 @@ def ensure_review_workflow():
     if not workflow.active:
         workflow.active = True
         workflow.save()
-    if not workflow.workflow_tasks.filter(task=task).exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # WorkflowTask directly: the workflow's cluster relation would only add it in
+    # memory.
+    WorkflowTask.objects.get_or_create(
+        workflow=workflow, task=task, defaults={"sort_order": 0}
+    )
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     return workflow
 
