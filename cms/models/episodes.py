@@ -316,7 +316,12 @@ class EpisodePage(PublicPageMixin, MediaFieldsMixin, Page):
         verbose_name_plural = _("episodes")
         constraints = [
             models.UniqueConstraint(
-                fields=["column", "number"], name="cms_episode_unique_number_in_column"
+                fields=["column", "number"],
+                name="cms_episode_unique_number_in_column",
+                violation_error_message=_(
+                    "Another episode of this column already has this number; "
+                    "give this episode the next free number."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(number__gte=1), name="cms_episode_number_positive"

@@ -251,7 +251,18 @@ def import_law(*, text, slug=None, **overrides):
         else:
             unchanged += 1
     LawArticle.objects.bulk_create(new_articles)
+    if new_articles:
+        # bulk_create sends no signals: index the new articles here (the database
+        # search backend writes in this same transaction).
+        _index_articles([article.pk for article in new_articles])
     return LawImportResult(law, created, added, changed, unchanged)
+
+
+def _index_articles(article_ids):
+    from wagtail.search.backends import get_search_backend
+
+    articles = list(LawArticle.objects.filter(pk__in=article_ids).select_related("law"))
+    get_search_backend().add_bulk(LawArticle, articles)
 
 
 def find_article(*, law, number):

@@ -103,6 +103,8 @@ def query_words(query):
 def search_site(*, query, limit=20):
     """Live public episodes, lectures and law articles containing every word of
     ``query``. Returns SiteSearchResults (empty for a blank query)."""
+    from wagtail.search.backends import get_search_backend
+
     from cms.models import EpisodePage, LawArticle, LecturePage
 
     terms = query_words(query)
@@ -110,17 +112,14 @@ def search_site(*, query, limit=20):
     if not terms:
         return results
     segmented = " ".join(terms)
-    results.episodes = list(
-        EpisodePage.objects.live().public().search(segmented, operator="and")[:limit]
-    )
-    results.lectures = list(
-        LecturePage.objects.live().public().search(segmented, operator="and")[:limit]
-    )
-    results.articles = list(
-        LawArticle.objects.select_related("law").search(segmented, operator="and")[
-            :limit
-        ]
-    )
+    backend = get_search_backend()
+
+    def find(queryset):
+        return list(backend.search(segmented, queryset, operator="and")[:limit])
+
+    results.episodes = find(EpisodePage.objects.live().public().select_related("unit"))
+    results.lectures = find(LecturePage.objects.live().public())
+    results.articles = find(LawArticle.objects.select_related("law"))
     return results
 
 
