@@ -113,9 +113,10 @@ def _transcript(entry):
         (round(i * step, 3), round((i + 1) * step, 3), sentence)
         for i, sentence in enumerate(sentences)
     ]
-    analysis_start = int(step * sum(
-        len([s for s in text.split("。") if s.strip()]) for text in entry["case"]
-    ))
+    analysis_start = int(
+        step
+        * sum(len([s for s in text.split("。") if s.strip()]) for text in entry["case"])
+    )
     return build_webvtt(cues), analysis_start
 
 

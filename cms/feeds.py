@@ -1,7 +1,6 @@
 """The column's podcast feed (RSS 2.0 + iTunes + Podcasting 2.0 namespaces) and the
 iCalendar feed of upcoming lectures."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
 from django.templatetags.static import static

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (prose: a case reads best unbroken)
 """Demo episodes of “997说法时间”: cases written for the demo, people fictional
 (张某、李某某 are placeholders, as in published case reports); the articles cited
 are real and present in demo_data/laws.
@@ -150,7 +151,10 @@ EPISODES = [
         ],
         "quote": "政府信息以公开为常态，不公开为例外。",
         "topics": ["政府信息公开", "土地征收", "法律明白人"],
-        "citations": [("government-information-disclosure", 27), ("government-information-disclosure", 33)],
+        "citations": [
+            ("government-information-disclosure", 27),
+            ("government-information-disclosure", 33),
+        ],
     },
     {
         "number": 9,
@@ -276,7 +280,10 @@ EPISODES = [
         ],
         "quote": "艾比湖的美，需要每个人守护。",
         "topics": ["文明行为", "生态保护"],
-        "citations": [("bortala-civilised-behaviour", 10), ("bortala-civilised-behaviour", 19)],
+        "citations": [
+            ("bortala-civilised-behaviour", 10),
+            ("bortala-civilised-behaviour", 19),
+        ],
     },
     {
         "number": 16,
@@ -294,7 +301,10 @@ EPISODES = [
         ],
         "quote": "办事有时限，服务有温度。",
         "topics": ["行政许可", "营商环境"],
-        "citations": [("administrative-licensing", 42), ("administrative-licensing", 38)],
+        "citations": [
+            ("administrative-licensing", 42),
+            ("administrative-licensing", 38),
+        ],
     },
     {
         "number": 17,
@@ -348,7 +358,10 @@ EPISODES = [
         ],
         "quote": "楼道通畅，才能一路平安。",
         "topics": ["文明行为", "消防安全"],
-        "citations": [("bortala-civilised-behaviour", 9), ("bortala-civilised-behaviour", 19)],
+        "citations": [
+            ("bortala-civilised-behaviour", 9),
+            ("bortala-civilised-behaviour", 19),
+        ],
     },
     {
         "number": 20,
@@ -420,7 +433,10 @@ EPISODES = [
         ],
         "quote": "法律保护积极行使权利的人。",
         "topics": ["行政复议", "行政诉讼"],
-        "citations": [("administrative-reconsideration", 20), ("administrative-litigation", 46)],
+        "citations": [
+            ("administrative-reconsideration", 20),
+            ("administrative-litigation", 46),
+        ],
     },
     {
         "number": 24,

@@ -5,19 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0004_episodes_lectures_plays'),
-        ('org', '0001_initial'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailimages', '0027_image_description'),
+        ("cms", "0004_episodes_lectures_plays"),
+        ("org", "0001_initial"),
+        (
+            "taggit",
+            "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx",
+        ),
+        ("wagtailimages", "0027_image_description"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='episodepage',
-            name='cms_episode_unique_number_in_column',
-            constraint=models.UniqueConstraint(fields=('column', 'number'), name='cms_episode_unique_number_in_column', violation_error_message='Another episode of this column already has this number; give this episode the next free number.'),
+            model_name="episodepage",
+            name="cms_episode_unique_number_in_column",
+            constraint=models.UniqueConstraint(
+                fields=("column", "number"),
+                name="cms_episode_unique_number_in_column",
+                violation_error_message="Another episode of this column already has this number; give this episode the next free number.",
+            ),
         ),
     ]

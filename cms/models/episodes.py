@@ -76,9 +76,7 @@ class ColumnIndexPage(PublicPageMixin, Page):
             ],
             heading=_("Podcast"),
         ),
-        InlinePanel(
-            "partners", label=_("Unit"), heading=_("Co-producing units")
-        ),
+        InlinePanel("partners", label=_("Unit"), heading=_("Co-producing units")),
     ]
 
     parent_page_types = ["cms.HomePage"]
@@ -331,6 +329,15 @@ class EpisodePage(PublicPageMixin, MediaFieldsMixin, Page):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The column is the parent page; kept on the row so the database holds the
+        # "one number per column" rule.
+        if self.path and self.depth and self.depth > 1:
+            parent = self.get_parent()
+            if parent is not None:
+                self.column_id = parent.pk
+        return super().save(*args, **kwargs)
+
     # --- rules --------------------------------------------------------------
 
     def clean(self):
@@ -343,15 +350,6 @@ class EpisodePage(PublicPageMixin, MediaFieldsMixin, Page):
                 parse_webvtt(self.transcript)
             except CmsError as error:
                 raise ValidationError({"transcript": error.message}) from None
-
-    def save(self, *args, **kwargs):
-        # The column is the parent page; kept on the row so the database holds the
-        # "one number per column" rule.
-        if self.path and self.depth and self.depth > 1:
-            parent = self.get_parent()
-            if parent is not None:
-                self.column_id = parent.pk
-        return super().save(*args, **kwargs)
 
     # --- reading ------------------------------------------------------------
 

@@ -216,7 +216,8 @@ class LecturePage(PublicPageMixin, MediaFieldsMixin, Page):
         return segment("\n".join(part for part in parts if part))
 
     def share_description(self):
-        return f"{self.topic} · {self.speaker} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        starts = timezone.localtime(self.starts_at)
+        return f"{self.topic} · {self.speaker} · {starts:%Y-%m-%d %H:%M}"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -28,9 +28,7 @@ def test_a_duplicate_episode_number_is_refused_naming_the_episode():
     assert "楼上掉下的花盆" in str(error.value.message)
     assert "13" in str(error.value.message)  # the next free number
     # The episode itself may keep its number when edited.
-    check_episode_number(
-        column=factories.column(), number=12, exclude_page_id=first.pk
-    )
+    check_episode_number(column=factories.column(), number=12, exclude_page_id=first.pk)
 
 
 def test_a_draft_holds_its_number_too():
@@ -58,7 +56,7 @@ def test_saving_a_duplicate_number_is_refused_before_the_database():
     with pytest.raises(ValidationError) as error:
         factories.episode(number=5, slug="another-slug")
 
-    assert "next free number" in str(error.value)
+    assert "下一个未用的期号" in str(error.value)
 
 
 def test_a_citation_of_an_article_the_law_lacks_is_refused():
@@ -166,7 +164,8 @@ def test_a_transcript_that_is_not_webvtt_is_refused(text, code):
 def test_webvtt_cues_with_identifiers_notes_and_tags():
     cues = parse_webvtt(
         "WEBVTT\n\nNOTE 说明\n第二行\n\nintro\n00:01.500 --> 00:04.000 align:start\n"
-        "<v 主持人>大家好</v>\n欢迎收听\n\n00:00:04.000 --> 00:00:09.000\n今天讲高空抛物\n"
+        "<v 主持人>大家好</v>\n欢迎收听\n\n"
+        "00:00:04.000 --> 00:00:09.000\n今天讲高空抛物\n"
     )
 
     assert [(c.start, c.end) for c in cues] == [(1.5, 4.0), (4.0, 9.0)]

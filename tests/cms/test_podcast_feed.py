@@ -35,7 +35,7 @@ def test_every_published_episode_is_in_the_feed_with_enclosure_duration_guid(cli
         assert entry.published.endswith("+0800")
         assert entry.guidislink is False
     body = response.content.decode()
-    assert 'podcast:transcript' in body and 'type="text/vtt"' in body
+    assert "podcast:transcript" in body and 'type="text/vtt"' in body
     assert 'type="application/json+chapters"' in body
     assert "<itunes:explicit>false</itunes:explicit>" in body
     assert feed.feed.image.href.endswith(".png")
