@@ -1,5 +1,6 @@
 """A cited law article, as editors enter it: the law, then the article's number."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,11 @@ class ArticleCitation(Orderable):
         null=True,
     )
 
-    panels = [FieldRowPanel([FieldPanel("law"), FieldPanel("article_number")])]
+    panels = [
+        FieldRowPanel(
+            [FieldPanel("law", widget=forms.Select), FieldPanel("article_number")]
+        )
+    ]
 
     class Meta(Orderable.Meta):
         abstract = True

@@ -458,7 +458,7 @@ class EpisodeCitation(ArticleCitation):
     panels = [
         FieldRowPanel(
             [
-                FieldPanel("law"),
+                FieldPanel("law", widget=forms.Select),
                 FieldPanel("article_number"),
                 FieldPanel("chapter_start"),
             ]

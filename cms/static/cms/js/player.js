@@ -14,11 +14,22 @@
     });
   }
 
+  function seek(seconds) {
+    // Before the metadata has loaded, a new position would be ignored.
+    if (media.readyState >= 1) {
+      media.currentTime = seconds;
+    } else {
+      media.addEventListener("loadedmetadata", function () {
+        media.currentTime = seconds;
+      }, { once: true });
+    }
+    var playing = media.play();
+    if (playing && playing.catch) playing.catch(function () {});
+  }
+
   document.querySelectorAll(".js-seek").forEach(function (button) {
     button.addEventListener("click", function () {
-      media.currentTime = parseFloat(button.dataset.start) || 0;
-      var playing = media.play();
-      if (playing && playing.catch) playing.catch(function () {});
+      seek(parseFloat(button.dataset.start) || 0);
     });
   });
 
