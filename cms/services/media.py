@@ -19,7 +19,8 @@ FORMATS = {
     ".wav": ("audio", "audio/wav", "mutagen.wave.WAVE"),
     ".mp4": ("video", "video/mp4", "mutagen.mp4.MP4"),
 }
-DEFAULT_LIMITS = {"audio": 200 * MB, "video": 1024 * MB}
+# nginx must let these through: client_max_body_size in docs/deploy.md.
+DEFAULT_LIMITS = {"audio": 50 * MB, "video": 500 * MB}
 KIND_LABELS = {"audio": _("audio"), "video": _("video")}
 
 

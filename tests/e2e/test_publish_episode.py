@@ -116,6 +116,12 @@ def test_editor_writes_reviewer_approves_public_sees_it(
 
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
     page = phone.new_page()
+    # In production nginx serves /media/ (docs/deploy.md); the test server does
+    # not, so the browser is handed the uploaded file here.
+    page.route(
+        "**/media/episodes/**",
+        lambda route: route.fulfill(path=str(audio), content_type="audio/wav"),
+    )
     page.goto(f"{base}/997/e2e-flower-pot/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.select_option("#playback-rate", "1.5")
