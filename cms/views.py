@@ -1,5 +1,7 @@
+import hashlib
 import json
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
@@ -110,6 +112,19 @@ def episode_chapters(request, pk):
     return _public(response)
 
 
+def _listener_key(request):
+    """An opaque, salted key for the listener's address and browser; never stored
+    beyond the cache's hour."""
+    raw = "|".join(
+        [
+            settings.SECRET_KEY,
+            request.META.get("REMOTE_ADDR", ""),
+            request.META.get("HTTP_USER_AGENT", "")[:200],
+        ]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
 # Anonymous and tied to no account or session: a forged request can only count one
 # more play, which the nonce makes idempotent, so there is nothing for CSRF to guard.
 @csrf_exempt
@@ -122,9 +137,11 @@ def episode_plays(request, pk):
         payload = {}
     nonce = payload.get("nonce") if isinstance(payload, dict) else None
     try:
-        _play, created = record_play(episode_id=pk, nonce=nonce)
+        _play, created = record_play(
+            episode_id=pk, nonce=nonce, listener=_listener_key(request)
+        )
     except CmsError as error:
-        status = 404 if error.code == "no_such_episode" else 400
+        status = {"no_such_episode": 404, "too_many_plays": 429}.get(error.code, 400)
         return JsonResponse(
             {"code": error.code, "message": str(error.message)}, status=status
         )

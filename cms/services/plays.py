@@ -8,6 +8,7 @@ figures with ``daily_play_counts`` and never writes here.
 import datetime
 import uuid
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -25,11 +26,33 @@ def _nonce(value):
         ) from None
 
 
-def record_play(*, episode_id, nonce, played_at=None):
+# One listener (one address and browser) counts at most this many plays of one
+# episode per hour: reloading a page does not inflate the figures.
+PLAYS_PER_LISTENER_PER_HOUR = 3
+
+
+def _within_allowance(*, episode_id, listener, played_at):
+    if not listener:
+        return True
+    hour = timezone.localtime(played_at).strftime("%Y%m%d%H")
+    key = f"cms:plays:{episode_id}:{listener}:{hour}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= PLAYS_PER_LISTENER_PER_HOUR
+
+
+def record_play(*, episode_id, nonce, played_at=None, listener=None):
     """Count one play of a live, public episode. Returns (play, created).
 
-    Raises CmsError ``no_such_episode`` for an episode that is not public and
-    ``bad_nonce`` for a nonce that is not a UUID. The same nonce twice counts once.
+    ``listener`` is an opaque key for the browser (a hash made by the view, kept
+    only in the cache for an hour, never stored with the play). Raises CmsError
+    ``no_such_episode`` for an episode that is not public, ``bad_nonce`` for a nonce
+    that is not a UUID, ``too_many_plays`` past the hourly allowance. The same nonce
+    twice counts once.
     """
     from cms.models import EpisodePage, EpisodePlay
 
@@ -38,6 +61,15 @@ def record_play(*, episode_id, nonce, played_at=None):
     if episode is None:
         raise CmsError("no_such_episode", _("This episode is not published."))
     played_at = played_at or timezone.now()
+    if EpisodePlay.objects.filter(nonce=nonce).exists():
+        return EpisodePlay.objects.get(nonce=nonce), False
+    if not _within_allowance(
+        episode_id=episode.pk, listener=listener, played_at=played_at
+    ):
+        raise CmsError(
+            "too_many_plays",
+            _("This play was already counted; thank you for listening."),
+        )
     try:
         # The unique nonce makes the retry idempotent; the savepoint keeps an
         # outer transaction usable after the duplicate is refused.

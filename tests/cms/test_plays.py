@@ -106,3 +106,19 @@ def test_the_player_posts_a_play_without_a_csrf_token(client):
     assert missing.status_code == 404
     assert client.get(f"/episodes/{episode.pk}/plays/").status_code == 405
     assert EpisodePlay.objects.count() == 1
+
+
+def test_one_listener_reloading_the_page_counts_three_plays_an_hour_at_most(client):
+    episode = factories.episode()
+
+    statuses = [
+        client.post(
+            f"/episodes/{episode.pk}/plays/",
+            {"nonce": str(uuid.uuid4())},
+            content_type="application/json",
+        ).status_code
+        for _ in range(5)
+    ]
+
+    assert statuses == [201, 201, 201, 429, 429]
+    assert EpisodePlay.objects.count() == 3
