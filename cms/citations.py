@@ -9,6 +9,8 @@ without cms importing it.
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 _registry = {}
 
 
@@ -78,7 +80,8 @@ def lectures_citing(article_ids):
     )
     for citation in citations:
         lecture = citation.lecture
-        entry = (lecture.title, lecture.url)
+        starts = timezone.localtime(lecture.starts_at)
+        entry = (f"{lecture.title}（{starts:%Y-%m-%d}）", lecture.url)
         items = found.setdefault(citation.article_id, [])
         if entry not in items:
             items.append(entry)

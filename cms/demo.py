@@ -20,6 +20,7 @@ from cms.demo_data.lectures import (
     MEETING_VENUE,
     NINE_DAY_TOPICS,
     SPEAKERS,
+    TOPIC_ARTICLES,
     THEMATIC_TOPICS,
     VENUES,
 )
@@ -238,12 +239,6 @@ def load_lectures():
     nine = series[LectureSeriesPage.Kind.NINE_DAYS]
     meetings = series[LectureSeriesPage.Kind.BEFORE_MEETINGS]
     thematic = series[LectureSeriesPage.Kind.THEMATIC]
-    topic_articles = [
-        [_article("civil-code", 1254)],
-        [_article("civil-code", 1165), _article("civil-code", 1179)],
-        [_article("bortala-parking", 13)],
-        [_article("bortala-civilised-behaviour", 9)],
-    ]
     created = 0
     today = timezone.localdate()
     # 2023: 30 sessions; a date on a rest day is moved to the next working day.
@@ -263,7 +258,7 @@ def load_lectures():
             topic=topic,
             venue=VENUES[date.toordinal() % len(VENUES)],
             rng=rng,
-            articles=topic_articles[date.toordinal() % len(topic_articles)],
+            articles=[_article(*cited) for cited in TOPIC_ARTICLES.get(topic, [])],
         )
     meeting_dates = [
         datetime.date(2023, month, day)

@@ -10,6 +10,20 @@ SPEAKERS = [
     ("其其格", "温泉县人民法院法官"),
     ("赵丽娟", "州公证处公证员"),
 ]
+# The articles each 逢九 topic cites, as (law slug, article number).
+TOPIC_ARTICLES = {
+    "高空抛物与建筑物责任": [("civil-code", 1254)],
+    "农民工工资支付保障": [("civil-code", 577)],
+    "婚姻家庭编：彩礼与共同财产": [("civil-code", 1042), ("civil-code", 1062)],
+    "遗嘱与继承：怎样立一份有效的遗嘱": [("civil-code", 1133), ("civil-code", 1127)],
+    "防范电信网络诈骗": [("civil-code", 1034)],
+    "个人信息保护与隐私权": [("civil-code", 1032), ("civil-code", 1034)],
+    "《博州城市机动车停车管理条例》解读": [("bortala-parking", 13)],
+    "《博州文明行为促进条例》解读": [("bortala-civilised-behaviour", 9)],
+    "道路交通事故的责任与赔偿": [("civil-code", 1208), ("civil-code", 1213)],
+    "未成年人保护与家庭教育": [("civil-code", 1188)],
+    "消费者权益保护：格式条款与退款": [("civil-code", 496)],
+}
 NINE_DAY_TOPICS = [
     "民法典中的相邻关系",
     "高空抛物与建筑物责任",

@@ -21,6 +21,7 @@ def test_an_uncached_episode_page_makes_at_most_20_queries(client):
         response = client.get(page.url, HTTP_CACHE_CONTROL="no-cache")
 
     assert response.status_code == 200 and response["X-Pufa-Cache"] == "miss"
+    print(f"uncached episode page: {len(queries)} SQL queries")
     assert len(queries) <= MAX_QUERIES, "\n".join(q["sql"] for q in queries)
 
 
