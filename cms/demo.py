@@ -20,8 +20,8 @@ from cms.demo_data.lectures import (
     MEETING_VENUE,
     NINE_DAY_TOPICS,
     SPEAKERS,
-    TOPIC_ARTICLES,
     THEMATIC_TOPICS,
+    TOPIC_ARTICLES,
     VENUES,
 )
 from cms.models import (
