@@ -79,6 +79,8 @@ class PodcastFeed(Feed):
     """Live, public episodes that have a recording, newest first."""
 
     feed_type = PodcastFeedType
+    # RSS wants an RFC 1766 code, whatever language the visitor chose.
+    language = "zh-cn"
 
     def get_object(self, request):
         column = ColumnIndexPage.objects.live().public().first()

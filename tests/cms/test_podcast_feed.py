@@ -38,6 +38,7 @@ def test_every_published_episode_is_in_the_feed_with_enclosure_duration_guid(cli
     assert "podcast:transcript" in body and 'type="text/vtt"' in body
     assert 'type="application/json+chapters"' in body
     assert "<itunes:explicit>false</itunes:explicit>" in body
+    assert feed.feed.language == "zh-cn"
     assert feed.feed.image.href.endswith(".png")
     assert feed.feed.tags[0].term == "Government"
 
