@@ -357,6 +357,10 @@ class EpisodePage(PublicPageMixin, MediaFieldsMixin, Page):
     def label(self):
         return _("Episode %(number)s") % {"number": self.number}
 
+    def get_admin_display_title(self):
+        # Editors find episodes by number in the page explorer.
+        return f"{self.label} {super().get_admin_display_title()}"
+
     @cached_property
     def cited(self):
         return [

@@ -122,3 +122,34 @@ def test_one_listener_reloading_the_page_counts_three_plays_an_hour_at_most(clie
 
     assert statuses == [201, 201, 201, 429, 429]
     assert EpisodePlay.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_play_sent_twice_at_once_counts_once():
+    import threading
+
+    from django.db import connection
+
+    episode = factories.episode()
+    nonce = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def send():
+        try:
+            barrier.wait(timeout=10)
+            results.append(record_play(episode_id=episode.pk, nonce=nonce)[1])
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(results) == [False, True]
+    assert EpisodePlay.objects.count() == 1
