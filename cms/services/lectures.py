@@ -90,7 +90,10 @@ def _entry_values(lecture, *, cancelled):
         "summary": lecture.title[:255],
         "description": description,
         "location": lecture.location()[:255],
-        "url": lecture.full_url or "",
+        # The public address from BASE_URL: Wagtail's Site may still say localhost.
+        "url": f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{lecture.url}"
+        if lecture.url
+        else "",
         "starts_at": lecture.starts_at,
         "ends_at": lecture.ends_at,
         "status": status,
