@@ -233,3 +233,20 @@ def register_law_import_menu_item():
         order=310,
         check=lambda user: user.has_perm("cms.add_law"),
     )
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_episodes(request, page):
+    """A copy would carry the same episode number, which the column refuses."""
+    from cms.models import EpisodePage
+
+    if isinstance(page.specific, EpisodePage):
+        messages.error(
+            request,
+            _(
+                "An episode cannot be copied: each has its own number. "
+                "Add a new episode to the column instead."
+            ),
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

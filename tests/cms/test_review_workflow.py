@@ -173,3 +173,21 @@ def test_the_editor_previews_a_change_before_submitting(client):
     assert shown.status_code == 200
     assert "预览中的新标题" in shown.content.decode()
     assert "预览中的新标题" not in client.get(page.url).content.decode()
+
+
+def test_copying_an_episode_is_refused_with_a_message(client):
+    page = factories.episode(number=3)
+    client.force_login(staff_user("reviewer"))
+
+    response = client.post(
+        reverse("wagtailadmin_pages:copy", args=(page.pk,)),
+        {
+            "new_title": "副本",
+            "new_slug": "copy",
+            "new_parent_page": page.get_parent().pk,
+        },
+        follow=True,
+    )
+
+    assert "不能复制" in response.content.decode()
+    assert EpisodePage.objects.count() == 1
