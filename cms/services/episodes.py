@@ -9,18 +9,23 @@ from cms.errors import CmsError
 
 
 def check_episode_number(*, column, number, exclude_page_id=None):
-    """Refuse a number another episode of ``column`` has (live or draft).
+    """Refuse a number another episode of ``column`` has, live or in a draft
+    (a draft waiting for review would otherwise collide when it is published).
 
     Raises CmsError ``duplicate_episode_number`` naming the episode that has it.
     """
     from cms.models import EpisodePage
 
-    clash = (
-        EpisodePage.objects.child_of(column)
-        .filter(number=number)
-        .exclude(pk=exclude_page_id)
-        .first()
-    )
+    others = EpisodePage.objects.child_of(column).exclude(pk=exclude_page_id)
+    clash = others.filter(number=number).first()
+    if clash is None:
+        for page in others.filter(has_unpublished_changes=True).select_related(
+            "latest_revision"
+        ):
+            revision = page.latest_revision
+            if revision and revision.content.get("number") == number:
+                clash = page
+                break
     if clash is not None:
         raise CmsError(
             "duplicate_episode_number",

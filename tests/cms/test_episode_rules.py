@@ -171,3 +171,15 @@ def test_webvtt_cues_with_identifiers_notes_and_tags():
     assert [(c.start, c.end) for c in cues] == [(1.5, 4.0), (4.0, 9.0)]
     assert cues[0].text == "大家好 欢迎收听"
     assert cues[1].start_label == "00:04"
+
+
+def test_a_number_taken_in_another_episodes_pending_draft_is_refused():
+    other = factories.episode(number=8)
+    other.number = 9  # the editor renumbers it in a draft awaiting review
+    other.save_revision()
+
+    with pytest.raises(CmsError):
+        check_episode_number(column=factories.column(), number=9)
+    # Its published number is still taken too.
+    with pytest.raises(CmsError):
+        check_episode_number(column=factories.column(), number=8)
