@@ -75,6 +75,9 @@ class NineDayScheduleView(WagtailAdminTemplateMixin, TemplateView):
     page_title = _("Nine-day lecture schedule")
     header_icon = "date"
 
+    # No breadcrumbs: the classic header then shows the page's title.
+    breadcrumbs_items = []
+
     def dispatch(self, request, *args, **kwargs):
         if not can_plan_lectures(request.user):
             raise PermissionDenied
@@ -104,18 +107,30 @@ class NineDayScheduleView(WagtailAdminTemplateMixin, TemplateView):
                 planned.setdefault(
                     timezone.localtime(lecture.starts_at).date(), []
                 ).append(lecture)
+        user = self.request.user
         rows = []
         for proposed in schedule.dates:
             lectures = planned.get(proposed.date, [])
             if proposed.suggestion:
                 lectures = lectures + planned.get(proposed.suggestion, [])
-            rows.append({"proposed": proposed, "lectures": lectures})
+            rows.append(
+                {
+                    "proposed": proposed,
+                    "lectures": [
+                        (lecture, lecture.permissions_for_user(user).can_edit())
+                        for lecture in lectures
+                    ],
+                }
+            )
         context.update(
             schedule=schedule,
             rows=rows,
             year=year,
             years=range(year - 1, year + 2),
             series=series,
+            can_add=bool(
+                series and series.permissions_for_user(user).can_add_subpage()
+            ),
         )
         return context
 
@@ -159,6 +174,9 @@ class LawImportView(WagtailAdminTemplateMixin, FormView):
     form_class = LawTextForm
     page_title = _("Import a law text")
     header_icon = "doc-full"
+
+    # No breadcrumbs: the classic header then shows the page's title.
+    breadcrumbs_items = []
 
     def dispatch(self, request, *args, **kwargs):
         if not (
