@@ -14,7 +14,10 @@ class ArticleCitation(Orderable):
     have is refused with a message instead of being saved."""
 
     law = models.ForeignKey(
-        "cms.Law", verbose_name=_("law"), on_delete=models.PROTECT, related_name="+"
+        "cms.Law",
+        verbose_name=_("law"),
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
     )
     article_number = models.CharField(
         _("article number"),
@@ -25,7 +28,7 @@ class ArticleCitation(Orderable):
         "cms.LawArticle",
         verbose_name=_("law article"),
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="%(class)ss",
         editable=False,
         # Empty only on a draft whose number is not filled in yet.
         null=True,

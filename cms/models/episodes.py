@@ -231,8 +231,12 @@ class EpisodePage(PublicPageMixin, MediaFieldsMixin, Page):
         max_length=255,
         help_text=_("MP3, M4A/AAC or WAV."),
     )
-    audio_mime = models.CharField(max_length=64, blank=True, editable=False)
-    audio_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    audio_mime = models.CharField(
+        _("audio type"), max_length=64, blank=True, editable=False
+    )
+    audio_size = models.PositiveBigIntegerField(
+        _("audio size (bytes)"), null=True, blank=True, editable=False
+    )
     video = models.FileField(
         _("video"),
         upload_to="episodes/video/%Y/",
@@ -240,8 +244,12 @@ class EpisodePage(PublicPageMixin, MediaFieldsMixin, Page):
         max_length=255,
         help_text=_("MP4 (H.264)."),
     )
-    video_mime = models.CharField(max_length=64, blank=True, editable=False)
-    video_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    video_mime = models.CharField(
+        _("video type"), max_length=64, blank=True, editable=False
+    )
+    video_size = models.PositiveBigIntegerField(
+        _("video size (bytes)"), null=True, blank=True, editable=False
+    )
     duration_seconds = models.PositiveIntegerField(
         _("duration (seconds)"),
         null=True,

@@ -131,9 +131,11 @@ class LecturePage(PublicPageMixin, MediaFieldsMixin, Page):
         max_length=255,
         help_text=_("MP3, M4A/AAC, WAV or MP4."),
     )
-    recording_mime = models.CharField(max_length=64, blank=True, editable=False)
+    recording_mime = models.CharField(
+        _("recording type"), max_length=64, blank=True, editable=False
+    )
     recording_size = models.PositiveBigIntegerField(
-        null=True, blank=True, editable=False
+        _("recording size (bytes)"), null=True, blank=True, editable=False
     )
 
     content_panels = [
