@@ -113,8 +113,11 @@ class LawArticle(index.Indexed, Timestamped):
         FieldPanel("status"),
     ]
     search_fields = [
-        index.SearchField("text"),
-        index.SearchField("number_label"),
+        # Chinese text cut into words (cms.services.search): the database backend
+        # only splits on spaces.
+        index.SearchField("search_text"),
+        # So that "1254" finds the article in the admin's choosers.
+        index.SearchField("number"),
         index.FilterField("law"),
         index.FilterField("status"),
         index.RelatedFields("law", [index.SearchField("short_name")]),
@@ -144,6 +147,11 @@ class LawArticle(index.Indexed, Timestamped):
 
     def get_absolute_url(self):
         return f"{self.law.get_absolute_url()}#article-{self.number}"
+
+    def search_text(self):
+        from cms.services.search import segment
+
+        return segment(f"{self.law.short_name}{self.number_label}\n{self.text}")
 
 
 class MustKnowList(ClusterableModel, Timestamped):

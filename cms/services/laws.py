@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from cms.errors import CmsError
 from cms.models import Law, LawArticle
 from cms.models.laws import LawStatus
 from cms.numerals import chinese_to_int
@@ -33,14 +34,12 @@ METADATA_KEYS = {
 }
 
 
-class LawError(Exception):
+class LawError(CmsError):
     """A law text or citation pufa cannot use: ``code``, translatable ``message``,
     and the 1-based ``line`` of the text where it was found (if any)."""
 
     def __init__(self, code, message, line=None):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
         self.line = line
 
 
@@ -252,7 +251,18 @@ def import_law(*, text, slug=None, **overrides):
         else:
             unchanged += 1
     LawArticle.objects.bulk_create(new_articles)
+    if new_articles:
+        # bulk_create sends no signals: index the new articles here (the database
+        # search backend writes in this same transaction).
+        _index_articles([article.pk for article in new_articles])
     return LawImportResult(law, created, added, changed, unchanged)
+
+
+def _index_articles(article_ids):
+    from wagtail.search.backends import get_search_backend
+
+    articles = list(LawArticle.objects.filter(pk__in=article_ids).select_related("law"))
+    get_search_backend().add_bulk(LawArticle, articles)
 
 
 def find_article(*, law, number):
