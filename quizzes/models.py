@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
@@ -48,8 +49,8 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=64, unique=True)
 
     class Meta:
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
+        verbose_name = pgettext_lazy("question", "topic")
+        verbose_name_plural = pgettext_lazy("question", "topics")
         ordering = ["name"]
 
     def __str__(self):
@@ -96,7 +97,10 @@ class Question(PreviewableMixin, ClusterableModel, Timestamped):
         blank=True,
     )
     topics = ParentalManyToManyField(
-        Topic, verbose_name=_("topics"), related_name="questions", blank=True
+        Topic,
+        verbose_name=pgettext_lazy("question", "topics"),
+        related_name="questions",
+        blank=True,
     )
     needs_review = models.BooleanField(
         _("needs review"),

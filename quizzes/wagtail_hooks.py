@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -195,7 +196,7 @@ def _fillable(blueprint):
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
-    menu_label = _("Topics")
+    menu_label = pgettext_lazy("question", "Topics")
     list_display = ["name"]
     search_fields = ["name"]
     search_backend_name = None
