@@ -1,6 +1,7 @@
 """The reach ledger's rules. Other apps call these (and nothing else of events):
 
-    record_event(source_key=…, event_type=…, title=…, starts_at=…, …) -> (Event, created)
+    record_event(source_key=…, event_type=…, title=…, starts_at=…, …)
+        -> (Event, created)
     record_attendance(event=…, person=… | full_name=…, phone=…/id_number=…,
                       source_key=…) -> Recorded(attendance, created)
     record_headcount(event=…, count=…, source_key=…) -> Recorded(attendance, created)

@@ -271,13 +271,14 @@ def plan_events(batch, rows, scope):
                     _("“%(value)s” is not a county or city of the prefecture.")
                     % {"value": county_name},
                 )
-        if scope is not None and not scope.is_whole_prefecture:
-            if county is None or county.pk != scope.county_id:
-                plan.error(
-                    number,
-                    "county",
-                    _("You may import events of your own county only."),
-                )
+        if (
+            scope is not None
+            and not scope.is_whole_prefecture
+            and (county is None or county.pk != scope.county_id)
+        ):
+            plan.error(
+                number, "county", _("You may import events of your own county only.")
+            )
         township = None
         township_name = str(values.get("township", "")).strip()
         if township_name:
@@ -363,7 +364,7 @@ def plan_events(batch, rows, scope):
                         str(county or _("Prefecture level (州直)")),
                         str(township or ""),
                         str(unit or ""),
-                        Platform(platform).label,
+                        str(Platform(platform).label),
                         headcount,
                     ],
                 }

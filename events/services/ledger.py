@@ -94,7 +94,8 @@ def record_event(
     """Create or update the event another app knows by ``source_key``.
 
     ``source_key`` is stable and names the source (e.g. ``"cms.episode:12:2023-05-09"``
-    for one day of plays of episode 12, ``"quizzes.contest:7"``, ``"quizzes.sitting:3"``).
+    for one day of plays of episode 12, ``"quizzes.contest:7"``,
+    ``"quizzes.sitting:3"``).
     A second call with the same key updates the event's description and returns the
     same event: nothing is counted twice. ``event_type`` is an EventType or its key.
     Returns ``(event, created)``. Raises EventsError (see ``check_event_fields``,

@@ -137,9 +137,9 @@ def annual_paragraph(reach_filter, figures=None):
     text = {key: figure.text for key, figure in figures.items()}
     first = (
         _(
-            "Held %(talks)s grassroots “law publicity” talks, invited %(units)s units to "
-            "explain %(episodes)s cases on the “997 Law Time” column, organised "
-            "%(lectures)s sessions of the “Law Lecture · every ninth” training, and "
+            "Held %(talks)s grassroots “law publicity” talks, invited %(units)s "
+            "units to explain %(episodes)s cases on the “997 Law Time” column, "
+            "organised %(lectures)s sessions of the “Law Lecture · every ninth” training, and "
             "educated %(person_times)s person-times."
         )
         % text
@@ -147,9 +147,9 @@ def annual_paragraph(reach_filter, figures=None):
     second = (
         _(
             "Government standing meetings studied the law beforehand %(pre_meeting)s "
-            "times and %(thematic)s thematic law lectures were held; %(checkups)s private "
-            "enterprises had a legal check-up; %(foreign)s foreign-related publicity "
-            "sessions were held and %(consultations)s person-times of consultations "
+            "times and %(thematic)s thematic law lectures were held; %(checkups)s "
+            "private enterprises had a legal check-up; %(foreign)s foreign-related "
+            "publicity sessions were held and %(consultations)s person-times of consultations "
             "received."
         )
         % text

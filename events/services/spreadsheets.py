@@ -33,7 +33,7 @@ def detect_format(filename, content):
                 _("The file is named .xlsx but is not an Excel workbook."),
             )
         return "xlsx"
-    if name.endswith(".csv") or name.endswith(".txt"):
+    if name.endswith((".csv", ".txt")):
         if content.startswith(XLSX_MAGIC) or b"\x00" in content[:4096]:
             raise EventsError(
                 "file_not_csv", _("The file is named .csv but is not a text file.")

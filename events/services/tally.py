@@ -51,7 +51,8 @@ class ReachFilter:
         return replace(self, **changes)
 
     def event_lookups(self, prefix=""):
-        """Filter arguments on Event, for Event (prefix "") or Attendance ("event__")."""
+        """Filter arguments on Event, for Event (prefix "") or Attendance
+        ("event__")."""
         tz = timezone.get_current_timezone()
         lookups = {}
         if self.year:
