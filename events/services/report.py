@@ -139,8 +139,8 @@ def annual_paragraph(reach_filter, figures=None):
         _(
             "Held %(talks)s grassroots “law publicity” talks, invited %(units)s "
             "units to explain %(episodes)s cases on the “997 Law Time” column, "
-            "organised %(lectures)s sessions of the “Law Lecture · every ninth” training, and "
-            "educated %(person_times)s person-times."
+            "organised %(lectures)s sessions of the “Law Lecture · every ninth” "
+            "training, and educated %(person_times)s person-times."
         )
         % text
     )
@@ -149,8 +149,8 @@ def annual_paragraph(reach_filter, figures=None):
             "Government standing meetings studied the law beforehand %(pre_meeting)s "
             "times and %(thematic)s thematic law lectures were held; %(checkups)s "
             "private enterprises had a legal check-up; %(foreign)s foreign-related "
-            "publicity sessions were held and %(consultations)s person-times of consultations "
-            "received."
+            "publicity sessions were held and %(consultations)s person-times of "
+            "consultations received."
         )
         % text
     )
