@@ -24,6 +24,25 @@ AREAS = {
     "groups": "/admin/groups/",
     "workflows": "/admin/workflows/list/",
     "laws": "/admin/snippets/cms/law/",
+    "reach_dashboard": "/admin/reach/",
+    "reach_events": "/admin/snippets/events/event/",
+    "reach_add_event": "/admin/snippets/events/event/add/",
+    "reach_imports": "/admin/reach/imports/",
+    "reach_report": "/admin/reach/report/",
+    "reach_targets": "/admin/snippets/events/target/",
+    "reach_add_target": "/admin/snippets/events/target/add/",
+    "reach_event_types": "/admin/snippets/events/eventtype/add/",
+    "reach_public": "/reach/",
+}
+# The reach ledger: organisers keep it; targets and the type list are set by the
+# administrator.
+LEDGER = {
+    "reach_dashboard",
+    "reach_events",
+    "reach_add_event",
+    "reach_imports",
+    "reach_report",
+    "reach_targets",
 }
 
 # What each role may open. Everything else in AREAS must be refused.
@@ -38,12 +57,29 @@ CONTENT = {
     "laws",
 }
 MATRIX = {
-    "anonymous": {"home"},
-    "public": {"home"},  # a logged-in candidate or member of the public
-    roles.EDITOR: CONTENT,
-    roles.REVIEWER: CONTENT,
-    roles.PROCTOR: {"home", "dashboard", "people", "places", "units", "laws"},
-    roles.ORGANISER: {"home", "dashboard", "people", "add_person", "places", "units"},
+    "anonymous": {"home", "reach_public"},
+    "public": {"home", "reach_public"},  # a logged-in candidate or member of the public
+    roles.EDITOR: CONTENT | {"reach_public"},
+    roles.REVIEWER: CONTENT | {"reach_public"},
+    roles.PROCTOR: {
+        "home",
+        "dashboard",
+        "people",
+        "places",
+        "units",
+        "laws",
+        "reach_public",
+    },
+    roles.ORGANISER: {
+        "home",
+        "dashboard",
+        "people",
+        "add_person",
+        "places",
+        "units",
+        "reach_public",
+        *LEDGER,
+    },
     "county_organiser": {
         "home",
         "dashboard",
@@ -51,6 +87,8 @@ MATRIX = {
         "add_person",
         "places",
         "units",
+        "reach_public",
+        *LEDGER,
     },
     roles.ADMINISTRATOR: set(AREAS),
 }
@@ -87,7 +125,10 @@ def test_role_matrix(client, role):
     allowed = {area for area, result in seen.items() if result == ALLOWED}
     assert allowed == MATRIX[role]
     if role == "anonymous":
-        assert {result for area, result in seen.items() if area != "home"} == {LOGIN}
+        public = {"home", "reach_public"}
+        assert {result for area, result in seen.items() if area not in public} == {
+            LOGIN
+        }
 
 
 @pytest.mark.django_db
