@@ -32,7 +32,7 @@ def events(counties):
 def test_a_county_organiser_sees_only_their_countys_figures_and_events(
     client, counties, events
 ):
-    ours, theirs = events
+    theirs = events[1]
     client.force_login(staff_user(roles.ORGANISER, county=counties[0]))
 
     dashboard = client.get("/admin/reach/?year=2023")
