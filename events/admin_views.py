@@ -34,6 +34,12 @@ from org.scoping import scope_for
 class PermissionRequiredMixin:
     permission = "events.view_event"
 
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission):
             raise PermissionDenied

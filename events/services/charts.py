@@ -4,10 +4,15 @@
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-BAR = 22
+BAR = 26
 GAP = 8
-LABEL_WIDTH = 150
-CHART_WIDTH = 480
+LABEL_WIDTH = 96
+CHART_WIDTH = 340
+
+
+def _short(label):
+    label = str(label)
+    return label if len(label) <= 7 else label[:6] + "…"
 
 
 def bar_chart(lines, *, title, value=lambda f: f.person_times, second=None):
@@ -17,7 +22,7 @@ def bar_chart(lines, *, title, value=lambda f: f.person_times, second=None):
     top = max((value(line) for line in lines), default=0) or 1
     height = len(lines) * (BAR + GAP) + GAP
     width = CHART_WIDTH
-    room = width - LABEL_WIDTH - 70
+    room = width - LABEL_WIDTH - 62
     summary = "；".join(
         f"{line.label} {value(line)}" + (f" / {second(line)}" if second else "")
         for line in lines
@@ -33,7 +38,7 @@ def bar_chart(lines, *, title, value=lambda f: f.person_times, second=None):
         size = round(room * value(line) / top)
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR * 0.7:.0f}" text-anchor="end" '
-            f'font-size="13">{escape(str(line.label)[:12])}</text>'
+            f'font-size="14">{escape(_short(line.label))}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(size, 1)}" '
             f'height="{BAR if not second else BAR * 0.6:.0f}" fill="#a3161a"/>'
         )
@@ -45,7 +50,7 @@ def bar_chart(lines, *, title, value=lambda f: f.person_times, second=None):
             )
         parts.append(
             f'<text x="{LABEL_WIDTH + size + 4}" y="{y + BAR * 0.7:.0f}" '
-            f'font-size="12">{value(line):,}</text>'
+            f'font-size="13">{value(line):,}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
