@@ -26,6 +26,7 @@ from events.services.errors import EventsError
 from events.services.imports import confirm_batch, create_batch
 from events.services.ledger import correct_attendance, current_headcount, history_of
 from events.services.report import annual_paragraph, report_figures
+from events.services.spreadsheets import MAX_UPLOAD_BYTES, file_too_large
 from events.services.tally import DIMENSIONS, ReachFilter, breakdown, filter_key, totals
 from events.tasks import start_import_step
 from org.scoping import scope_for
@@ -330,6 +331,10 @@ class ImportIndexView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormVi
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            # Refused before reading it into memory.
+            form.add_error("file", file_too_large().message)
+            return self.form_invalid(form)
         content = upload.read()
         try:
             batch = create_batch(

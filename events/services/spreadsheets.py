@@ -16,14 +16,18 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 
 
+def file_too_large():
+    return EventsError(
+        "file_too_large",
+        _("The file is larger than 20 MB; split it into several files."),
+    )
+
+
 def detect_format(filename, content):
     """ "xlsx" or "csv", by the file's name and checked against its first bytes."""
     name = (filename or "").lower()
     if len(content) > MAX_UPLOAD_BYTES:
-        raise EventsError(
-            "file_too_large",
-            _("The file is larger than 20 MB; split it into several files."),
-        )
+        raise file_too_large()
     if not content:
         raise EventsError("file_empty", _("The file is empty."))
     if name.endswith(".xlsx"):
