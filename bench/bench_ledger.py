@@ -330,7 +330,10 @@ def main():
         bench_breakdowns()
         bench_import()
     finally:
-        drop_database()
+        if os.environ.get("BENCH_KEEP_DB"):
+            print(f"  kept database {DB_NAME} (BENCH_KEEP_DB); drop it yourself")
+        else:
+            drop_database()
 
 
 if __name__ == "__main__":

@@ -332,6 +332,9 @@ class ImportBatch(Timestamped):
     filename = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(_("file checksum"), max_length=64, db_index=True)
     content = models.BinaryField(_("file content"), blank=True, editable=False)
+    checked_rows = models.BinaryField(
+        _("rows as checked"), blank=True, editable=False, default=b""
+    )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows done"), default=0)
     created_rows = models.PositiveIntegerField(_("rows added"), default=0)

@@ -103,12 +103,16 @@ def count_rows(filename, content):
     """A quick estimate of the data rows (for the progress bar and the job choice)."""
     if detect_format(filename, content) == "csv":
         return max(0, decode_csv(content)[0].count("\n"))
-    from openpyxl import load_workbook
-
+    # Count the first sheet's <row> elements without parsing a cell (openpyxl would
+    # parse the whole sheet when the file records no dimension).
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True)
-        rows = workbook.worksheets[0].max_row or 0
-        workbook.close()
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = sorted(
+                name
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/sheet") and name.endswith(".xml")
+            )
+            rows = archive.read(sheets[0]).count(b"<row ") if sheets else 0
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         return 0
     return max(0, rows - 1)
