@@ -179,9 +179,9 @@ def hand_written(dimension):
             f"SELECT {group}, coalesce(sum(a.count), 0), count(DISTINCT a.person_id), "
             "coalesce(sum(a.count) FILTER (WHERE a.person_id IS NULL), 0) "
             "FROM events_attendance a JOIN events_event e ON e.id = a.event_id "
-            "LEFT JOIN events_attendance c ON c.corrects_id = a.id "
-            "WHERE c.id IS NULL AND e.starts_at >= %s AND e.starts_at < %s "
-            "GROUP BY 1",
+            "WHERE NOT EXISTS (SELECT 1 FROM events_attendance c "
+            "WHERE c.corrects_id = a.id) "
+            "AND e.starts_at >= %s AND e.starts_at < %s GROUP BY 1",
             [YEAR_START, YEAR_END],
         )
         attendance = {row[0]: row[1:] for row in cursor.fetchall()}

@@ -135,11 +135,28 @@ class DashboardView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Template
         )
         reach_filter = filter_from(form, self.scope)
         total = totals(reach_filter)
+        # One breakdown at a time (a tab per dimension): each is a GROUP BY over the
+        # whole ledger, so the page computes only the one being read.
+        chosen = self.request.GET.get("by")
+        chosen = chosen if chosen in DIMENSIONS else "type"
+        query = filter_query(reach_filter)
+        tabs = [
+            {
+                "dimension": dimension,
+                "label": label,
+                "url": f"?{query}&by={dimension}",
+                "current": dimension == chosen,
+            }
+            for dimension, label in DIMENSIONS.items()
+        ]
         sections = []
-        for dimension, label in DIMENSIONS.items():
+        for dimension, label in [(chosen, DIMENSIONS[chosen])]:
             lines = breakdown(reach_filter, dimension)
             for line in lines:
-                line.drill = filter_query(reach_filter, **filter_key(dimension, line))
+                line.drill = (
+                    filter_query(reach_filter, **filter_key(dimension, line))
+                    + f"&by={dimension}"
+                )
             sections.append(
                 {
                     "dimension": dimension,
@@ -171,7 +188,8 @@ class DashboardView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Template
             sections=sections,
             targets=target_progress(reach_filter, total),
             events_page=page,
-            query=filter_query(reach_filter),
+            tabs=tabs,
+            query=f"{query}&by={chosen}",
             reach_filter=reach_filter,
         )
         return context

@@ -242,3 +242,18 @@ def test_the_poster_is_a_pdf(client, events):
 
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_breakdown_line_drills_down_to_its_events(client, counties, events):
+    client.force_login(staff_user(roles.ORGANISER))
+
+    page = client.get("/admin/reach/?year=2023&by=county")
+    line = next(
+        line for line in page.context["sections"][0]["lines"] if line.label == "精河县"
+    )
+    drilled = client.get(f"/admin/reach/?{line.drill}")
+
+    assert page.context["sections"][0]["dimension"] == "county"
+    assert f"county={counties[1].pk}" in line.drill
+    assert drilled.context["total"].person_times == 900
+    assert [e.title for e in drilled.context["events_page"]] == ["精河的宣讲"]
