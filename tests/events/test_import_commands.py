@@ -119,3 +119,28 @@ def test_a_dry_run_imports_nothing_and_leaves_the_file_importable(tmp_path, bole
         stderr=io.StringIO(),
     )
     assert Event.objects.count() == 1
+
+
+def test_reach_report_writes_a_breakdown_workbook(tmp_path, bole):
+    from openpyxl import load_workbook
+
+    from events.services import record_headcount
+
+    record_headcount(event=EventFactory(county=bole), count=12)
+    path = tmp_path / "reach.xlsx"
+
+    call_command(
+        "reach_report",
+        "--year",
+        "2023",
+        "--format",
+        "xlsx",
+        "--dimension",
+        "county",
+        "--output",
+        str(path),
+        stdout=io.StringIO(),
+    )
+
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert ("博乐市", 1, 12, 0, 12, 100.0) in rows
