@@ -248,7 +248,8 @@ def bench_breakdowns():
         )
     worst = max(ratios)
     print(
-        f"  worst ratio {worst:.2f} (target ≤ 1.5): {'OK' if worst <= 1.5 else 'MISSED'}"
+        f"  worst ratio {worst:.2f} (target ≤ 1.5): "
+        f"{'OK' if worst <= 1.5 else 'MISSED'}"
     )
 
 
@@ -313,7 +314,8 @@ def bench_import():
     assert result.status == ImportBatch.Status.DONE, result.message
     seconds = outcome["seconds"]
     print(
-        f"  parse alone {parse_seconds:5.1f} s ({rows:,} rows); check {outcome['checked']:5.1f} s; "
+        f"  parse alone {parse_seconds:5.1f} s ({rows:,} rows); "
+        f"check {outcome['checked']:5.1f} s; "
         f"check + import {seconds:5.1f} s; ratio {seconds / parse_seconds:4.1f}; "
         f"{result.created_rows:,} rows added (target ≤ 60 s: "
         f"{'OK' if seconds <= 60 else 'MISSED'})"

@@ -176,7 +176,12 @@ class Event(Timestamped, ClusterableModel):
 
 
 class EventPhoto(Orderable):
-    event = ParentalKey(Event, on_delete=models.CASCADE, related_name="photos")
+    event = ParentalKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
     image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("photo"),

@@ -4,6 +4,7 @@ The summary shows aggregates only. The check-in page answers one of three things
 checked in, already checked in (when), or refused (why).
 """
 
+import json
 import re
 import unicodedata
 import uuid
@@ -23,7 +24,7 @@ from events.forms import DashboardFilterForm
 from events.services import charts
 from events.services.checkin import ALREADY, CHECKED_IN, check_in, event_for_code
 from events.services.errors import EventsError
-from events.services.tally import ReachFilter, breakdown, totals
+from events.services.tally import DIMENSIONS, ReachFilter, breakdown, totals
 
 # Check-ins per client address per minute. A village hall behind one NAT address
 # still fits (a crowd checks in over several minutes); a script does not.
@@ -122,8 +123,6 @@ def checkin(request, code):
         context.update(answer=answer, client_id=uuid.uuid4())
         return render(request, "events/checkin.html", context, status=429)
     if wants_json:
-        import json
-
         try:
             data = json.loads(request.body or b"{}")
         except ValueError:
@@ -176,8 +175,6 @@ def reach_summary(request):
             ],
         }
         cache.set(key, figures, SUMMARY_CACHE_SECONDS)
-    from events.services.tally import DIMENSIONS
-
     sections = [
         {
             "dimension": dimension,

@@ -127,14 +127,6 @@ def _attendance_figures():
     }
 
 
-def totals_queries(reach_filter):
-    """The two queries behind the totals (for tracing a figure to its query)."""
-    return {
-        "events": reach_filter.events().values("pk"),
-        "attendance": reach_filter.attendance().values("count", "person_id"),
-    }
-
-
 def totals(reach_filter):
     """Figures for everything the filter selects."""
     event_count = reach_filter.events().count()
