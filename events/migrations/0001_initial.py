@@ -3,10 +3,11 @@
 import django.db.models.deletion
 import django.db.models.functions.comparison
 import django.utils.timezone
-import events.models
 import modelcluster.fields
 from django.conf import settings
 from django.db import migrations, models
+
+import events.models
 
 
 class Migration(migrations.Migration):
