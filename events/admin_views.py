@@ -27,7 +27,14 @@ from events.services.imports import confirm_batch, create_batch
 from events.services.ledger import correct_attendance, current_headcount, history_of
 from events.services.report import annual_paragraph, report_figures
 from events.services.spreadsheets import MAX_UPLOAD_BYTES, file_too_large
-from events.services.tally import DIMENSIONS, ReachFilter, breakdown, filter_key, totals
+from events.services.tally import (
+    DIMENSIONS,
+    ReachFilter,
+    breakdown,
+    default_year,
+    filter_key,
+    totals,
+)
 from events.tasks import start_import_step
 from org.scoping import scope_for
 
@@ -60,7 +67,7 @@ def filter_from(form, scope):
     data = form.cleaned_data if form.is_valid() else {}
     county = data.get("county")
     return ReachFilter(
-        year=data.get("year") or timezone.localdate().year,
+        year=data.get("year") or default_year(),
         month=data.get("month") or None,
         county_id=county if county not in ("", None) else None,
         township_id=data["township"].pk if data.get("township") else None,

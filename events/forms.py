@@ -10,6 +10,7 @@ from events.services.ledger import (
     current_headcount,
     record_headcount,
 )
+from events.services.tally import default_year
 from org.models import Place, Unit
 from org.scoping import scope_for
 
@@ -159,6 +160,7 @@ class DashboardFilterForm(forms.Form):
         this_year = timezone.localdate().year
         years = sorted(set(years) | {this_year}, reverse=True)
         self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["year"].initial = default_year()
         counties = Place.objects.counties()
         townships = Place.objects.townships().select_related("parent")
         if scope is not None and not scope.is_whole_prefecture:

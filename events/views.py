@@ -24,7 +24,13 @@ from events.forms import DashboardFilterForm
 from events.services import charts
 from events.services.checkin import ALREADY, CHECKED_IN, check_in, event_for_code
 from events.services.errors import EventsError
-from events.services.tally import DIMENSIONS, ReachFilter, breakdown, totals
+from events.services.tally import (
+    DIMENSIONS,
+    ReachFilter,
+    breakdown,
+    default_year,
+    totals,
+)
 
 # Check-ins per client address per minute. A village hall behind one NAT address
 # still fits (a crowd checks in over several minutes); a script does not.
@@ -148,7 +154,7 @@ def reach_summary(request):
     data = form.cleaned_data if form.is_valid() else {}
     county = data.get("county")
     reach_filter = ReachFilter(
-        year=data.get("year") or timezone.localdate().year,
+        year=data.get("year") or default_year(),
         month=data.get("month") or None,
         county_id=county if county not in ("", None) else None,
         event_type_id=data["event_type"].pk if data.get("event_type") else None,

@@ -22,7 +22,11 @@ from django.utils.translation import gettext_lazy
 
 from events.models import Attendance, Event, EventType, ImportBatch, Platform
 from events.services.errors import EventsError
-from events.services.ledger import check_event_fields, headcount_key
+from events.services.ledger import (
+    check_event_place,
+    check_event_time,
+    headcount_key,
+)
 from events.services.spreadsheets import count_rows, read_rows
 from org.models import Person, Place, Unit
 from org.services import (
@@ -265,6 +269,7 @@ def plan_events(batch, rows, scope):
             _parse_datetime(values.get("ends_at"), "ends_at", number, plan) or starts_at
         )
         county = None
+        errors_before_place = plan.error_count
         county_name = str(values.get("county", "")).strip()
         if county_name:
             county = counties.get(county_name)
@@ -298,6 +303,7 @@ def plan_events(batch, rows, scope):
                     _("“%(value)s” is not a township of the prefecture.")
                     % {"value": township_name},
                 )
+        place_errors = plan.error_count != errors_before_place
         unit = None
         unit_name = str(values.get("unit", "")).strip()
         if unit_name:
@@ -319,15 +325,15 @@ def plan_events(batch, rows, scope):
                 % {"value": values.get("platform")},
             )
         headcount = _headcount(values.get("headcount"), number, plan)
-        if starts_at and ends_at and plan.error_count == errors_before:
+        # Time and place are checked apart, so a row shows every mistake at once.
+        if starts_at and ends_at:
             try:
-                check_event_fields(
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    county=county,
-                    township=township,
-                    year=batch.year,
-                )
+                check_event_time(starts_at=starts_at, ends_at=ends_at, year=batch.year)
+            except EventsError as error:
+                plan.error(number, error.field, error.message)
+        if not place_errors:
+            try:
+                check_event_place(county=county, township=township)
             except EventsError as error:
                 plan.error(number, error.field, error.message)
         if plan.error_count != errors_before:

@@ -45,6 +45,12 @@ def check_event_fields(*, starts_at, ends_at, county, township, year=None):
     Raises EventsError ``ends_before_start``, ``outside_year``, ``not_a_county``,
     ``township_outside_county`` or ``township_without_county``.
     """
+    check_event_time(starts_at=starts_at, ends_at=ends_at, year=year)
+    check_event_place(county=county, township=township)
+
+
+def check_event_time(*, starts_at, ends_at, year=None):
+    """EventsError ``ends_before_start`` or ``outside_year``."""
     if ends_at < starts_at:
         raise EventsError(
             "ends_before_start",
@@ -58,6 +64,11 @@ def check_event_fields(*, starts_at, ends_at, county, township, year=None):
             % {"year": year},
             field="starts_at",
         )
+
+
+def check_event_place(*, county, township):
+    """EventsError ``not_a_county``, ``township_outside_county`` or
+    ``township_without_county``."""
     if county is not None and county.kind != Place.Kind.COUNTY:
         raise EventsError("not_a_county", _("Choose a county or city."), field="county")
     if township is not None:

@@ -32,6 +32,25 @@ NO_TOWNSHIP = _("County-wide")
 NO_UNIT = _("No unit given")
 
 
+def default_year():
+    """This year, or the latest year with events if this one has none yet (a new
+    installation, or January before anything is recorded)."""
+    this_year = timezone.localdate().year
+    latest = (
+        Event.objects.filter(
+            starts_at__lt=datetime.datetime(
+                this_year + 1, 1, 1, tzinfo=timezone.get_current_timezone()
+            )
+        )
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    if latest is None:
+        return this_year
+    return timezone.localtime(latest).year
+
+
 @dataclass(frozen=True)
 class ReachFilter:
     """Which events count: a year (and month), a place, a type, a platform, a unit,

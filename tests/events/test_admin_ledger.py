@@ -257,3 +257,12 @@ def test_a_breakdown_line_drills_down_to_its_events(client, counties, events):
     assert f"county={counties[1].pk}" in line.drill
     assert drilled.context["total"].person_times == 900
     assert [e.title for e in drilled.context["events_page"]] == ["精河的宣讲"]
+
+
+def test_without_a_year_the_dashboard_shows_the_latest_year_with_events(client, events):
+    client.force_login(staff_user(roles.ORGANISER))
+
+    response = client.get("/admin/reach/")
+
+    assert response.context["reach_filter"].year == 2023
+    assert response.context["total"].person_times == 970

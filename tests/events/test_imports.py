@@ -227,3 +227,11 @@ def test_confirming_twice_imports_once(places):
     apply_batch(batch)
 
     assert Event.objects.count() == 1
+
+
+def test_a_row_with_several_mistakes_lists_them_all(places):
+    row = talk(start="2022-05-09 10:00", town="托里镇", count=-4)
+
+    batch = check("events", "bad.xlsx", xlsx([EVENT_HEADER, row]))
+
+    assert {error["field"] for error in batch.errors} == {"开始时间", "乡镇", "人数"}
