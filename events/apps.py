@@ -7,3 +7,34 @@ class EventsConfig(AppConfig):
 
     name = "events"
     verbose_name = _("Reach ledger")
+
+    def ready(self):
+        from org import roles
+
+        # Organisers keep the ledger (county organisers within their county, by the
+        # scoped viewsets and views); they read targets and the type list. Ledger rows
+        # are added and corrected through the services, never changed or deleted.
+        roles.grant(
+            roles.ORGANISER,
+            "events.view_event",
+            "events.add_event",
+            "events.change_event",
+            "events.view_eventtype",
+            "events.view_target",
+            "events.view_attendance",
+            "events.add_attendance",
+            "events.add_importbatch",
+            "events.view_importbatch",
+        )
+        roles.grant(
+            roles.ADMINISTRATOR,
+            *[
+                f"events.{action}_{model}"
+                for model in ("event", "eventtype", "target")
+                for action in ("add", "change", "delete", "view")
+            ],
+            "events.view_attendance",
+            "events.add_attendance",
+            "events.add_importbatch",
+            "events.view_importbatch",
+        )

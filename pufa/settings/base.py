@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks_db",
     "channels",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -176,6 +177,19 @@ else:
         }
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Background tasks (django-tasks, which Wagtail already uses). "default" stays the
+# immediate backend, so Wagtail's own small tasks keep running inline. "background"
+# keeps its queue in the database (django-tasks-db) and is run by `manage.py
+# db_worker` (started by `make run`; a systemd unit in docs/deploy.md): long jobs such
+# as large imports survive a restart and report their progress in their own rows.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {

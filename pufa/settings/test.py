@@ -16,6 +16,11 @@ REDIS_PREFIX = f"pufa-test-{RUN_ID}"
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = REDIS_PREFIX
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"{REDIS_PREFIX}:asgi"
+# Background tasks run inline in tests: they call the same task functions.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pufa-test-media-")
 WHITENOISE_AUTOREFRESH = True
 

@@ -28,6 +28,25 @@ AREAS = {
     "add_question": "/admin/snippets/quizzes/question/add/",
     "blueprints": "/admin/snippets/quizzes/blueprint/",
     "import_questions": "/admin/quizzes/import/",
+    "reach_dashboard": "/admin/reach/",
+    "reach_events": "/admin/snippets/events/event/",
+    "reach_add_event": "/admin/snippets/events/event/add/",
+    "reach_imports": "/admin/reach/imports/",
+    "reach_report": "/admin/reach/report/",
+    "reach_targets": "/admin/snippets/events/target/",
+    "reach_add_target": "/admin/snippets/events/target/add/",
+    "reach_event_types": "/admin/snippets/events/eventtype/add/",
+    "reach_public": "/reach/",
+}
+# The reach ledger: organisers keep it; targets and the type list are set by the
+# administrator.
+LEDGER = {
+    "reach_dashboard",
+    "reach_events",
+    "reach_add_event",
+    "reach_imports",
+    "reach_report",
+    "reach_targets",
 }
 
 # What each role may open. Everything else in AREAS must be refused.
@@ -45,12 +64,30 @@ CONTENT = {
 AUTHORING = {"questions", "add_question"}
 BANK = {*AUTHORING, "blueprints", "import_questions"}
 MATRIX = {
-    "anonymous": {"home"},
-    "public": {"home"},  # a logged-in candidate or member of the public
-    roles.EDITOR: CONTENT | AUTHORING,
-    roles.REVIEWER: CONTENT | AUTHORING,
-    roles.PROCTOR: {"home", "dashboard", "people", "places", "units", "laws", *BANK},
-    roles.ORGANISER: {"home", "dashboard", "people", "add_person", "places", "units"},
+    "anonymous": {"home", "reach_public"},
+    "public": {"home", "reach_public"},  # a logged-in candidate or member of the public
+    roles.EDITOR: CONTENT | AUTHORING | {"reach_public"},
+    roles.REVIEWER: CONTENT | AUTHORING | {"reach_public"},
+    roles.PROCTOR: {
+        "home",
+        "dashboard",
+        "people",
+        "places",
+        "units",
+        "laws",
+        "reach_public",
+        *BANK,
+    },
+    roles.ORGANISER: {
+        "home",
+        "dashboard",
+        "people",
+        "add_person",
+        "places",
+        "units",
+        "reach_public",
+        *LEDGER,
+    },
     "county_organiser": {
         "home",
         "dashboard",
@@ -58,6 +95,8 @@ MATRIX = {
         "add_person",
         "places",
         "units",
+        "reach_public",
+        *LEDGER,
     },
     roles.ADMINISTRATOR: set(AREAS),
 }
@@ -94,7 +133,10 @@ def test_role_matrix(client, role):
     allowed = {area for area, result in seen.items() if result == ALLOWED}
     assert allowed == MATRIX[role]
     if role == "anonymous":
-        assert {result for area, result in seen.items() if area != "home"} == {LOGIN}
+        public = {"home", "reach_public"}
+        assert {result for area, result in seen.items() if area not in public} == {
+            LOGIN
+        }
 
 
 @pytest.mark.django_db
