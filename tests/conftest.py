@@ -1,6 +1,10 @@
+import io
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
 
 pytest_plugins = ["tests.support.fixtures"]
 
@@ -21,3 +25,24 @@ def _fresh_cache():
     """Each test starts with an empty cache."""
     clear_cache()
     yield
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for a module of tests that only read it.
+
+    It is loaded inside a transaction that stays open for the module: each test's
+    own transaction becomes a savepoint within it, and the whole is rolled back after
+    the module. (Loading the demo takes long; once per module instead of per test.)
+    Use with the ``db`` fixture (not transactional tests).
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("load_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -1,9 +1,7 @@
 """The demo the office looks at: enough real-looking content to judge the site."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 
 from cms.models import (
     ColumnIndexPage,
@@ -15,8 +13,7 @@ from cms.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_episodes_units_and_a_year_of_lectures():
-    call_command("load_demo", stdout=io.StringIO())
+def test_the_demo_has_episodes_units_and_a_year_of_lectures(demo_data):
 
     column = ColumnIndexPage.objects.get()
     episodes = EpisodePage.objects.live()

@@ -19,8 +19,8 @@ SEED = (
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_data, db):
+    return demo_data
 
 
 def test_the_demo_years_paragraph_states_the_reports_figures(demo):

@@ -9,6 +9,8 @@ from django.core.management import call_command
 
 from org.models import Place
 
+pytestmark = pytest.mark.django_db
+
 
 def row_counts():
     return {
@@ -16,9 +18,7 @@ def row_counts():
     }
 
 
-@pytest.mark.django_db
-def test_loading_the_demo_twice_changes_nothing():
-    call_command("load_demo", stdout=io.StringIO())
+def test_loading_the_demo_twice_changes_nothing(demo_data):
     first = row_counts()
     passwords = dict(get_user_model().objects.values_list("username", "password"))
 
@@ -30,21 +30,15 @@ def test_loading_the_demo_twice_changes_nothing():
     )
 
 
-@pytest.mark.django_db
-def test_the_demo_has_the_prefectures_real_places():
-    call_command("load_demo", stdout=io.StringIO())
-
+def test_the_demo_has_the_prefectures_real_places(demo_data):
     counties = set(Place.objects.counties().values_list("name", flat=True))
+
     assert counties == {"博乐市", "阿拉山口市", "精河县", "温泉县"}
     assert Place.objects.townships().count() == 30
     assert Place.objects.filter(kind=Place.Kind.PREFECTURE).count() == 1
 
 
-@pytest.mark.django_db
-def test_the_demo_prints_one_login_per_role():
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-
+def test_the_demo_prints_one_login_per_role(demo_data):
     for username in (
         "admin",
         "editor",
@@ -53,4 +47,4 @@ def test_the_demo_prints_one_login_per_role():
         "organiser",
         "organiser_bole",
     ):
-        assert f"  {username} " in out.getvalue()
+        assert f"  {username} " in demo_data

@@ -1,11 +1,9 @@
 """The demo bank: at least 150 real questions, each citing an article of the demo
 law texts that its explanation names, and the ready blueprint 任前考试 标准卷."""
 
-import io
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 
 from quizzes.demo import STANDARD_PAPER
 from quizzes.models import Blueprint, Question, QuestionStatus
@@ -13,8 +11,8 @@ from quizzes.services.papers import check_blueprint, draw_papers
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_data, db):
+    return demo_data
 
 
 def test_the_demo_bank_has_150_cited_explained_questions(demo):
