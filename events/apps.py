@@ -9,7 +9,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Reach ledger")
 
     def ready(self):
+        from cms.home_slots import register_reach_figures
+        from events.home import home_figures
         from org import roles
+
+        register_reach_figures(home_figures)
 
         # Organisers keep the ledger (county organisers within their county, by the
         # scoped viewsets and views); they read targets and the type list. Ledger rows

@@ -1,6 +1,5 @@
 """The demo the office looks at: enough real-looking content to judge the site."""
 
-
 import pytest
 
 from cms.models import (
