@@ -567,3 +567,22 @@ class QuestionImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} · {self.get_status_display()}"
+
+
+__all__ = [
+    "MAX_OPTIONS",
+    "MIN_OPTIONS",
+    "OPTION_LETTERS",
+    "Blueprint",
+    "BlueprintRule",
+    "Paper",
+    "PaperQuestion",
+    "Question",
+    "QuestionFlag",
+    "QuestionImport",
+    "QuestionKind",
+    "QuestionOption",
+    "QuestionStatus",
+    "QuestionVersion",
+    "Topic",
+]

@@ -1,0 +1,417 @@
+"""The attempt lifecycle and the proctor's actions on a sitting.
+
+not started → in progress (``start_attempt``) → submitted (by the candidate, the
+deadline sweeper, the proctor or the leaving-the-page limit: ``submit_attempt``)
+→ graded (at once, ``quizzes.services.grading``).
+
+The deadline is the server's: min(start + duration + extra time, window close).
+Every function here takes the row locks it needs: two sockets of one candidate, the
+sweeper and a proctor may act on one attempt at the same moment.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.models import (
+    Attempt,
+    AttemptAnswer,
+    Candidate,
+    FocusLoss,
+    PaperQuestion,
+    ProctorAction,
+    QuestionKind,
+    ScoreChange,
+    Sitting,
+)
+from quizzes.services.errors import QuizError
+from quizzes.services.grading import grade_attempt
+from quizzes.services.papers import draw_paper
+
+# The sweeper submits an attempt this long after its deadline: answers sent in the
+# last second are in by then (answers after the deadline itself are refused).
+DEADLINE_GRACE = dt.timedelta(seconds=5)
+# A sitting whose window has passed is closed this long after it (the proctor may
+# close it earlier).
+AUTO_CLOSE_AFTER = dt.timedelta(minutes=10)
+
+# Other apps may refuse a start (e.g. the study-points gate): callables
+# ``gate(candidate) -> None`` that raise QuizError. Registered in AppConfig.ready().
+START_GATES = []
+
+
+def register_start_gate(gate):
+    if gate not in START_GATES:
+        START_GATES.append(gate)
+    return gate
+
+
+def compute_deadline(*, sitting, candidate, started_at):
+    own = started_at + dt.timedelta(
+        minutes=sitting.duration_minutes + candidate.extra_minutes
+    )
+    return min(own, sitting.closes_at)
+
+
+def sitting_is_running(sitting, now=None):
+    now = now or timezone.now()
+    return (
+        sitting.status == Sitting.Status.OPEN
+        and sitting.opens_at <= now < sitting.closes_at
+    )
+
+
+def _log(sitting, kind, *, actor=None, candidate=None, **detail):
+    return ProctorAction.objects.create(
+        sitting=sitting, candidate=candidate, actor=actor, kind=kind, detail=detail
+    )
+
+
+def _locked_attempt(attempt_id):
+    try:
+        return (
+            Attempt.objects.select_for_update()
+            .select_related("candidate__sitting", "paper")
+            .get(pk=attempt_id)
+        )
+    except Attempt.DoesNotExist:
+        raise QuizError("no_attempt", _("This attempt does not exist.")) from None
+
+
+def current_attempt(candidate):
+    """The candidate's attempt in progress, else their latest, else None."""
+    return candidate.attempts.order_by("-number").first()
+
+
+def start_attempt(*, candidate, device=""):
+    """Start the candidate's next attempt, or resume the one in progress.
+
+    Raises QuizError ``not_open`` (the sitting is not running), ``no_attempts_left``,
+    or whatever a registered start gate raises. Draws the paper from the blueprint
+    of the candidate's post level.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        candidate = (
+            Candidate.objects.select_for_update()
+            .select_related("sitting", "person")
+            .get(pk=candidate.pk)
+        )
+        sitting = candidate.sitting
+        running = candidate.attempts.filter(status=Attempt.Status.IN_PROGRESS).first()
+        if running is not None:
+            if device and running.device != device:
+                running.device = device
+                running.save(update_fields=["device"])
+            return running
+        if not sitting_is_running(sitting, now):
+            if sitting.status == Sitting.Status.DRAFT or now < sitting.opens_at:
+                raise QuizError(
+                    "not_open",
+                    _("The sitting has not opened yet. Please wait for the proctor."),
+                )
+            raise QuizError("closed", _("The sitting is closed."))
+        used = candidate.attempts.count()
+        if used >= candidate.attempts_allowed:
+            raise QuizError(
+                "no_attempts_left",
+                _("You have used all %(n)d of your attempts.")
+                % {"n": candidate.attempts_allowed},
+            )
+        for gate in START_GATES:
+            gate(candidate)
+        blueprint = sitting.blueprint_for(candidate.post_level)
+        paper = draw_paper(blueprint=blueprint, candidate=candidate.person)
+        return Attempt.objects.create(
+            candidate=candidate,
+            number=used + 1,
+            paper=paper,
+            started_at=now,
+            deadline=compute_deadline(
+                sitting=sitting, candidate=candidate, started_at=now
+            ),
+            device=device,
+        )
+
+
+def _valid_choice(kind, choice, option_count):
+    if not isinstance(choice, list) or not all(
+        type(i) is int and 0 <= i < option_count for i in choice
+    ):
+        return None
+    choice = sorted(set(choice))
+    if kind == QuestionKind.MULTIPLE:
+        return choice
+    return choice if len(choice) <= 1 else None
+
+
+def save_answer(*, attempt_id, position, choice, client_seq, now=None):
+    """Persist one answer; idempotent by ``client_seq``.
+
+    Returns ``(answer, changed)``: a resend, or a message older than the stored
+    one, changes nothing and returns the stored answer. ``choice`` is a list of
+    displayed option indexes ([] clears the answer). Raises QuizError
+    ``not_in_progress``, ``past_deadline``, ``bad_position``, ``bad_choice``.
+    """
+    now = now or timezone.now()
+    if type(position) is not int or type(client_seq) is not int or client_seq < 1:
+        raise QuizError("bad_message", _("The answer message is incomplete."))
+    with transaction.atomic():
+        attempt = _locked_attempt(attempt_id)
+        if attempt.status != Attempt.Status.IN_PROGRESS:
+            raise QuizError(
+                "not_in_progress", _("This paper has been submitted; it is closed.")
+            )
+        if now > attempt.deadline:
+            raise QuizError(
+                "past_deadline", _("Time is up: answers are no longer accepted.")
+            )
+        item = (
+            PaperQuestion.objects.filter(paper_id=attempt.paper_id, position=position)
+            .select_related("version")
+            .first()
+        )
+        if item is None:
+            raise QuizError("bad_position", _("This paper has no such question."))
+        valid = _valid_choice(item.version.kind, choice, len(item.version.options))
+        if valid is None:
+            raise QuizError("bad_choice", _("This answer is not one of the options."))
+        answer = AttemptAnswer.objects.filter(
+            attempt=attempt, position=position
+        ).first()
+        if answer is not None and answer.client_seq >= client_seq:
+            return answer, False
+        was_answered = bool(answer and answer.choice)
+        if answer is None:
+            answer = AttemptAnswer(attempt=attempt, position=position)
+        answer.choice, answer.client_seq, answer.saved_at = valid, client_seq, now
+        answer.save()
+        delta = int(bool(valid)) - int(was_answered)
+        if delta:
+            attempt.answered_count += delta
+            attempt.save(update_fields=["answered_count"])
+        return answer, True
+
+
+def submit_attempt(*, attempt_id, by, actor=None):
+    """Submit and grade an attempt. Idempotent: an attempt already submitted is
+    returned as it is. ``by`` is an ``Attempt.SubmittedBy``."""
+    with transaction.atomic():
+        attempt = _locked_attempt(attempt_id)
+        if attempt.status != Attempt.Status.IN_PROGRESS:
+            return attempt
+        attempt.status = Attempt.Status.SUBMITTED
+        attempt.submitted_at = timezone.now()
+        attempt.submitted_by = by
+        attempt.save(update_fields=["status", "submitted_at", "submitted_by"])
+        if by == Attempt.SubmittedBy.PROCTOR:
+            _log(
+                attempt.candidate.sitting,
+                ProctorAction.Kind.FORCE_SUBMIT,
+                actor=actor,
+                candidate=attempt.candidate,
+                attempt=attempt.pk,
+            )
+        return grade_attempt(attempt)
+
+
+def record_focus_loss(*, attempt_id, kind, client_at=None):
+    """Log one leaving of the page. Returns ``(attempt, warning)``: ``warning`` is
+    True when the next leave will submit the paper; the attempt comes back
+    submitted when the sitting's limit is reached."""
+    if kind not in FocusLoss.Kind.values:
+        raise QuizError("bad_message", _("Unknown kind of leaving the page."))
+    with transaction.atomic():
+        attempt = _locked_attempt(attempt_id)
+        if attempt.status != Attempt.Status.IN_PROGRESS:
+            return attempt, False
+        FocusLoss.objects.create(attempt=attempt, kind=kind, client_at=client_at)
+        attempt.focus_losses += 1
+        attempt.save(update_fields=["focus_losses"])
+        limit = attempt.candidate.sitting.focus_loss_limit
+    if limit and attempt.focus_losses >= limit:
+        attempt = submit_attempt(
+            attempt_id=attempt.pk, by=Attempt.SubmittedBy.FOCUS_LIMIT
+        )
+        return attempt, False
+    return attempt, bool(limit) and attempt.focus_losses == limit - 1
+
+
+def overdue_attempts(now=None):
+    now = now or timezone.now()
+    return Attempt.objects.filter(
+        status=Attempt.Status.IN_PROGRESS, deadline__lte=now - DEADLINE_GRACE
+    )
+
+
+def sweep(now=None):
+    """Submit every attempt past its deadline (plus the grace) and close sittings
+    whose window passed a while ago. Returns the attempts submitted. Safe to run
+    in several processes at once (each attempt is locked and checked)."""
+    now = now or timezone.now()
+    submitted = [
+        submit_attempt(attempt_id=pk, by=Attempt.SubmittedBy.DEADLINE)
+        for pk in overdue_attempts(now).values_list("pk", flat=True)
+    ]
+    for sitting in Sitting.objects.filter(
+        status=Sitting.Status.OPEN, closes_at__lte=now - AUTO_CLOSE_AFTER
+    ):
+        close_sitting(sitting=sitting, actor=None)
+    return submitted
+
+
+# --- the proctor's actions ---------------------------------------------------
+
+
+def can_proctor(user, sitting):
+    """Superusers and the sitting's proctors; administrators with the permission."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.has_perm("quizzes.change_sitting"):
+        return True
+    return sitting.proctors.filter(pk=user.pk).exists()
+
+
+def open_sitting(*, sitting, actor):
+    with transaction.atomic():
+        sitting = Sitting.objects.select_for_update().get(pk=sitting.pk)
+        if sitting.status == Sitting.Status.OPEN:
+            return sitting
+        if timezone.now() >= sitting.closes_at:
+            raise QuizError(
+                "window_passed",
+                _("The window of this sitting has passed; change it to reopen."),
+            )
+        sitting.status = Sitting.Status.OPEN
+        sitting.opened_at = timezone.now()
+        sitting.closed_at = None
+        sitting.save(update_fields=["status", "opened_at", "closed_at"])
+        _log(sitting, ProctorAction.Kind.OPEN, actor=actor)
+        return sitting
+
+
+def close_sitting(*, sitting, actor):
+    """Close the sitting and submit every attempt still in progress."""
+    with transaction.atomic():
+        sitting = Sitting.objects.select_for_update().get(pk=sitting.pk)
+        if sitting.status == Sitting.Status.CLOSED:
+            return sitting, []
+        sitting.status = Sitting.Status.CLOSED
+        sitting.closed_at = timezone.now()
+        sitting.save(update_fields=["status", "closed_at"])
+        _log(sitting, ProctorAction.Kind.CLOSE, actor=actor)
+    running = Attempt.objects.filter(
+        candidate__sitting=sitting, status=Attempt.Status.IN_PROGRESS
+    ).values_list("pk", flat=True)
+    submitted = [
+        submit_attempt(attempt_id=pk, by=Attempt.SubmittedBy.PROCTOR, actor=actor)
+        for pk in running
+    ]
+    from quizzes.services import hooks
+
+    hooks.sitting_closed(sitting)
+    return sitting, submitted
+
+
+def extend_time(*, sitting, minutes, actor, candidate=None):
+    """Give ``minutes`` more to one candidate or (``candidate=None``) to all.
+
+    Moves the deadlines of attempts in progress at once; never past the window's
+    close (extend the window in the sitting's settings for that). Returns the
+    attempts whose deadline moved.
+    """
+    if type(minutes) is not int or not 1 <= minutes <= 600:
+        raise QuizError(
+            "bad_minutes", _("Extra time must be between 1 and 600 minutes.")
+        )
+    with transaction.atomic():
+        candidates = Candidate.objects.select_for_update().filter(sitting=sitting)
+        if candidate is not None:
+            candidates = candidates.filter(pk=candidate.pk)
+        candidates = list(candidates)
+        for one in candidates:
+            one.extra_minutes += minutes
+        Candidate.objects.bulk_update(candidates, ["extra_minutes"])
+        moved = []
+        for attempt in (
+            Attempt.objects.select_for_update()
+            .filter(candidate__in=candidates, status=Attempt.Status.IN_PROGRESS)
+            .select_related("candidate__sitting")
+        ):
+            attempt.deadline = compute_deadline(
+                sitting=attempt.candidate.sitting,
+                candidate=attempt.candidate,
+                started_at=attempt.started_at,
+            )
+            attempt.save(update_fields=["deadline"])
+            moved.append(attempt)
+        _log(
+            sitting,
+            ProctorAction.Kind.EXTEND,
+            actor=actor,
+            candidate=candidate,
+            minutes=minutes,
+            everyone=candidate is None,
+        )
+        return moved
+
+
+def readmit(*, candidate, actor):
+    """Let a candidate whose paper was submitted (by the leaving-the-page limit, the
+    proctor, or by mistake) continue it: the attempt reopens with its answers and
+    the time it had left. Its score is withdrawn (logged) until it is submitted
+    again."""
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update()
+            .select_related("candidate__sitting")
+            .filter(candidate=candidate)
+            .order_by("-number")
+            .first()
+        )
+        if attempt is None or attempt.status == Attempt.Status.IN_PROGRESS:
+            raise QuizError(
+                "nothing_to_readmit", _("This candidate has no submitted paper.")
+            )
+        sitting = attempt.candidate.sitting
+        if not sitting_is_running(sitting):
+            raise QuizError(
+                "closed", _("The sitting is closed: a paper cannot be reopened.")
+            )
+        now = timezone.now()
+        left = max(attempt.deadline - (attempt.submitted_at or now), dt.timedelta(0))
+        left = max(left, dt.timedelta(minutes=1))
+        if attempt.score is not None:
+            ScoreChange.objects.create(
+                attempt=attempt,
+                old_score=attempt.score,
+                new_score=0,
+                reason="readmitted: score withdrawn until resubmitted",
+                actor=actor,
+            )
+        attempt.status = Attempt.Status.IN_PROGRESS
+        attempt.deadline = min(now + left, sitting.closes_at)
+        attempt.submitted_at = None
+        attempt.submitted_by = ""
+        attempt.score = attempt.passed = None
+        attempt.save()
+        _log(
+            sitting,
+            ProctorAction.Kind.READMIT,
+            actor=actor,
+            candidate=attempt.candidate,
+            attempt=attempt.pk,
+        )
+        return attempt
+
+
+def log_notice(*, sitting, actor, text):
+    text = (text or "").strip()
+    if not text or len(text) > 500:
+        raise QuizError(
+            "bad_notice", _("A notice must have between 1 and 500 characters.")
+        )
+    _log(sitting, ProctorAction.Kind.NOTICE, actor=actor, text=text)
+    return text
