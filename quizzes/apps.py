@@ -29,6 +29,16 @@ class QuizzesConfig(AppConfig):
         ]
         roles.grant(roles.PROCTOR, *bank)
         roles.grant(roles.ADMINISTRATOR, *bank, "quizzes.review_question")
+        # 组织者 (organisers) run contests at their events: they choose questions
+        # and blueprints but do not change the bank.
+        contests = [*_model("contest"), "quizzes.view_contestplayer"]
+        roles.grant(
+            roles.ORGANISER,
+            *contests,
+            "quizzes.view_question",
+            "quizzes.view_blueprint",
+        )
+        roles.grant(roles.ADMINISTRATOR, *contests)
         roles.grant(
             roles.EDITOR,
             *_model("question", ("add", "change", "view")),
