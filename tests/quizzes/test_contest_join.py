@@ -1,7 +1,10 @@
 """Joining a contest with a PIN: bad input and abuse are refused with a clear
 message, and the contest is unaffected."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 
 from org.models import Person
@@ -14,6 +17,15 @@ from tests.factories import CountyFactory, TownshipFactory, UserFactory
 from tests.quizzes.contest_factories import join, make_contest
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def still():
+    """Time stands still: the rate limits' fixed windows do not roll over."""
+    with time_machine.travel(
+        dt.datetime(2026, 3, 9, 10, 0, 5, tzinfo=dt.UTC), tick=False
+    ):
+        yield
 
 
 def refused(code, call, *args, **kwargs):
@@ -31,7 +43,7 @@ def test_a_contest_gets_a_six_digit_pin_and_its_questions():
     assert contests.question_count(contest) == 3
 
 
-def test_wrong_pins_are_refused_then_rate_limited_per_address():
+def test_wrong_pins_are_refused_then_rate_limited_per_address(still):
     contest = make_contest()
     for pin in ("12345", "abcdef", "", "1234567", "１２３４５６"):
         refused("wrong_pin", contests.contest_for_pin, pin=pin, address="1.1.1.1")
@@ -47,13 +59,13 @@ def test_wrong_pins_are_refused_then_rate_limited_per_address():
     assert contests.contest_for_pin(pin=contest.pin, address="2.2.2.2") == contest
 
 
-def test_a_right_pin_does_not_count_against_the_address():
+def test_a_right_pin_does_not_count_against_the_address(still):
     contest = make_contest()
     for _ in range(contests.WRONG_PIN_LIMIT.limit + 5):
         contests.contest_for_pin(pin=contest.pin, address="3.3.3.3")
 
 
-def test_a_flood_of_joins_from_one_address_is_cut_off():
+def test_a_flood_of_joins_from_one_address_is_cut_off(still):
     contest = make_contest()
     for n in range(contests.JOIN_LIMIT.limit):
         join(contest, f"玩家{n}", address="9.9.9.9")
