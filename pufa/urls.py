@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.urls")),
     path("", include("events.urls")),
+    path("", include("study.urls")),
 ]
 
 if settings.DEBUG:
