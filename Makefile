@@ -11,14 +11,14 @@ WS_MAX_SIZE ?= 65536
 
 .PHONY: run test setup venv browsers lint format bench messages clean
 
-# The background worker (large imports, later the exam sweeper) runs beside uvicorn
-# and stops with it.
+# The background worker (large imports) runs beside uvicorn and stops with it; the
+# exam deadline sweeper runs inside each uvicorn worker (lifespan on).
 run: setup
 	@echo "pufa: serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	@$(MANAGE) db_worker --backend background --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn pufa.asgi:application --host $(HOST) --port $(PORT) \
-		--ws-max-size $(WS_MAX_SIZE) --no-server-header --lifespan off
+		--ws-max-size $(WS_MAX_SIZE) --no-server-header --lifespan on
 
 test: setup browsers lint
 	$(MANAGE) check_translations

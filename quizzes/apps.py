@@ -27,8 +27,12 @@ class QuizzesConfig(AppConfig):
             *_model("topic"),
             "quizzes.view_questionimport",
         ]
-        roles.grant(roles.PROCTOR, *bank)
-        roles.grant(roles.ADMINISTRATOR, *bank, "quizzes.review_question")
+        # Sittings: 考务 and administrators run them; organisers see their
+        # county's (the county scope narrows every sitting view).
+        sittings = _model("sitting")
+        roles.grant(roles.PROCTOR, *bank, *sittings)
+        roles.grant(roles.ADMINISTRATOR, *bank, *sittings, "quizzes.review_question")
+        roles.grant(roles.ORGANISER, "quizzes.view_sitting")
         roles.grant(
             roles.EDITOR,
             *_model("question", ("add", "change", "view")),

@@ -102,6 +102,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "pufa.urls"
 ASGI_APPLICATION = "pufa.asgi.application"
+# Coroutines each ASGI worker runs for as long as it lives (pufa.lifespan): the exam
+# deadline sweeper submits overdue attempts with or without a client connected.
+PUFA_BACKGROUND_LOOPS = ["quizzes.sweeper.run"]
 
 TEMPLATES = [
     {
@@ -139,6 +142,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
             "PRAGMA busy_timeout=10000;"
         ),
+    }
+
+elif env_bool("DATABASE_POOL", True):
+    # psycopg's pool (Django 5.1+): ASGI runs each request's queries in a thread that
+    # would otherwise open a connection of its own every time.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN", 2),
+        "max_size": env_int("DATABASE_POOL_MAX", 20),
+        "timeout": 10,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

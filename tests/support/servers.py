@@ -141,7 +141,7 @@ class LiveSite:
             "--port",
             str(self.port),
             "--lifespan",
-            "off",
+            "on",
             "--ws-max-size",
             "65536",
         ]
