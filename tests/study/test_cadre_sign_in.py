@@ -2,6 +2,7 @@
 keyed hashes on record; attempts are rate-limited."""
 
 import pytest
+import time_machine
 
 from study.services.errors import StudyError
 from study.services.identity import authenticate_cadre
@@ -9,6 +10,14 @@ from tests.factories import PersonFactory
 from tests.study.conftest import CADRE_ID_NUMBER, CADRE_PHONE
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def still_clock():
+    """The limits count in fixed windows: a window rolling over mid-test would
+    let more tries through."""
+    with time_machine.travel("2026-06-01 10:00:05 +0800", tick=False):
+        yield
 
 
 def test_both_numbers_of_the_same_person_sign_in(cadre):
