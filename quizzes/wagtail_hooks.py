@@ -282,3 +282,13 @@ class ExportMoodleBulkAction(ExportBulkAction):
     aria_label = _("Export the selected questions to Moodle XML")
     action_type = "export_moodle"
     file_format = "moodle"
+
+
+@hooks.register("register_admin_urls")
+def register_board_urls():
+    return [
+        path(
+            "exams/board/",
+            include((quizzes_urls.board_patterns, "exam_board")),
+        )
+    ]
