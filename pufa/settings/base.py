@@ -52,7 +52,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The project's own apps, in dependency order: org first, the three jobs after it.
-PROJECT_APPS = ["pufa", "org", "cms", "quizzes", "events"]
+PROJECT_APPS = ["pufa", "org", "cms", "quizzes", "events", "study"]
 
 INSTALLED_APPS = [
     # Project apps first so their templates override Wagtail's where they share names.
