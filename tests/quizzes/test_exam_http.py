@@ -200,4 +200,4 @@ def test_the_lobby_waits_while_the_sitting_is_not_open(candidate):
     assert (lobby["can_start"], lobby["waiting"]) == (False, "not_open")
     refused = post(client, "start")
     assert refused.status_code == 409 and refused.json()["code"] == "not_open"
-    assert "考试尚未开始" in refused.json()["message"]
+    assert "请等待监考人员" in refused.json()["message"]
