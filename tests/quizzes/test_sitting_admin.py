@@ -90,7 +90,7 @@ def test_a_proctor_creates_a_sitting_and_sees_it_listed(client, proctor):
     ("changes", "message"),
     [
         ({"closes_at": local(30).strftime("%Y-%m-%d %H:%M")}, "关闭时间"),
-        ({"review_right_answer": "after_attempt"}, "考试结束后"),
+        ({"review_right_answer": "after_attempt"}, "正确答案和解析只能"),
         ({"pass_mark": "999"}, "合格分高于"),
     ],
 )
