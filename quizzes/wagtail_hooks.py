@@ -469,3 +469,13 @@ def exam_records_menu_item():
         icon_name="user",
         order=900,
     )
+
+
+@hooks.register("register_admin_urls")
+def register_board_urls():
+    return [
+        path(
+            "exams/board/",
+            include((quizzes_urls.board_patterns, "exam_board")),
+        )
+    ]
