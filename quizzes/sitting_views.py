@@ -22,8 +22,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from org.models import Person, Unit
 from org.scoping import scope_for
 from quizzes.formats.common import check_length
-from quizzes.models import Sitting, Ticket
-from quizzes.services import admission, reports, results, rosters
+from quizzes.models import Question, Sitting, Ticket
+from quizzes.services import admission, keyfix, reports, results, rosters
 from quizzes.services.errors import QuizError
 from quizzes.sitting_forms import (
     PickPeopleForm,
@@ -466,3 +466,60 @@ class RecordsView(WagtailAdminTemplateMixin, TemplateView):
             units=units,
             **kwargs,
         )
+
+
+class KeyFixView(WagtailAdminTemplateMixin, TemplateView):
+    """Confirm a key fix (showing what it changes), then regrade."""
+
+    template_name = "quizzes/admin/key_fix.html"
+    page_title = gettext_lazy("Fix the key and regrade")
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not (
+            user.has_perm("quizzes.change_sitting")
+            and user.has_perm("quizzes.change_question")
+        ):
+            raise PermissionDenied
+        if not scope_for(user).is_whole_prefecture:
+            # A fix regrades every county's sittings.
+            raise PermissionDenied
+        self.question = get_object_or_404(Question, pk=kwargs["question"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.question)
+
+    def get_context_data(self, **kwargs):
+        try:
+            preview = keyfix.fix_key(
+                question=self.question, actor=self.request.user, dry_run=True
+            )
+        except QuizError as error:
+            preview, problem = None, error.message
+        else:
+            problem = None
+        context = super().get_context_data(**kwargs)
+        context.update(question=self.question, preview=preview, problem=problem)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            result = keyfix.fix_key(question=self.question, actor=request.user)
+        except QuizError as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+        messages.success(
+            request,
+            _(
+                "%(regraded)d papers were graded again; %(changed)d scores changed "
+                "(%(flips)d between pass and fail)."
+            )
+            % {
+                "regraded": result.regraded,
+                "changed": len(result.changed),
+                "flips": result.passed_flips,
+            },
+        )
+        return redirect(reverse("wagtailsnippets_quizzes_question:list"))

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
@@ -38,6 +39,7 @@ from quizzes.models import (
 )
 from quizzes.services.bank import sync_version
 from quizzes.services.imports import export_questions
+from quizzes.services.keyfix import wrong_key_versions
 from quizzes.services.papers import blueprint_rules, feasibility_problems
 from quizzes.sitting_forms import SittingForm
 
@@ -122,6 +124,23 @@ class QuestionEditView(_CheckedObjectMixin, snippet_views.EditView):
         with transaction.atomic():
             instance = super().save_instance()
             sync_version(instance)  # a new version if a paper drew the old one
+        if wrong_key_versions(Question.objects.get(pk=instance.pk)):
+            messages.warning(
+                self.request,
+                _(
+                    "Papers already drawn hold this question with the old key. "
+                    "Regrade them with the corrected key?"
+                ),
+                buttons=[
+                    messages.button(
+                        reverse(
+                            "wagtailsnippets_quizzes_sitting:key_fix",
+                            args=[instance.pk],
+                        ),
+                        _("Fix the key and regrade"),
+                    )
+                ],
+            )
         return instance
 
 
@@ -246,6 +265,22 @@ def review_button(snippet, user, next_url=None):
             reverse("quizzes_admin:review", args=[snippet.pk]),
             icon_name="warning",
             priority=15,
+        )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def key_fix_button(snippet, user, next_url=None):
+    if (
+        isinstance(snippet, Question)
+        and user.has_perm("quizzes.change_sitting")
+        and snippet.paper_items.exclude(version_id=snippet.current_version_id).exists()
+        and wrong_key_versions(snippet)
+    ):
+        yield ListingButton(
+            _("Fix the key and regrade"),
+            reverse("wagtailsnippets_quizzes_sitting:key_fix", args=[snippet.pk]),
+            icon_name="warning",
+            priority=20,
         )
 
 
@@ -392,6 +427,7 @@ class SittingViewSet(CountyScopedSnippetViewSet):
             ),
             path("articles/", views.ArticlesView.as_view(), name="articles"),
             path("records/", views.RecordsView.as_view(), name="records"),
+            path("key-fix/<int:question>/", views.KeyFixView.as_view(), name="key_fix"),
         ]
 
 
@@ -433,3 +469,13 @@ def exam_records_menu_item():
         icon_name="user",
         order=900,
     )
+
+
+@hooks.register("register_admin_urls")
+def register_board_urls():
+    return [
+        path(
+            "exams/board/",
+            include((quizzes_urls.board_patterns, "exam_board")),
+        )
+    ]

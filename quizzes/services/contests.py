@@ -1022,16 +1022,16 @@ def close_due_questions(*, contest_ids=None, now=None):
 
 def end_stale_contests(*, now=None):
     """End contests nobody touched for ``STALE_AFTER`` (the host forgot "end"), so
-    their PIN is free and their players reach the ledger. Returns their ids."""
+    their PIN is free and their players reach the ledger. Returns the
+    Announcements."""
     now = now or timezone.now()
     stale = Contest.objects.exclude(phase=Phase.ENDED).filter(
         started_at__isnull=False, updated_at__lte=now - STALE_AFTER
     )
-    ended = []
-    for contest_id in stale.values_list("pk", flat=True):
+    return [
         end_contest(contest_id=contest_id, actor=None)
-        ended.append(contest_id)
-    return ended
+        for contest_id in stale.values_list("pk", flat=True)
+    ]
 
 
 # --- answering -------------------------------------------------------------------
