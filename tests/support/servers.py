@@ -124,10 +124,35 @@ class LiveSite:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
 
-    def prepare(self):
+    def prepare(self, demo=True):
         self.manage("migrate", "--noinput")
-        self.demo_output = self.manage("load_demo")
+        if demo:
+            self.demo_output = self.manage("load_demo")
         return self
+
+    def run_module(self, module, *args, timeout=600):
+        """Run ``python -m module args`` against this site's database; its stdout."""
+        result = subprocess.run(
+            [sys.executable, "-m", module, *map(str, args)],
+            cwd=BASE_DIR,
+            env={**self.env, "DJANGO_SETTINGS_MODULE": "pufa.settings.dev"},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode:
+            raise RuntimeError(f"{module} failed:\n{result.stderr}")
+        return result.stdout
+
+    def kill_workers(self):
+        """kill -9 every uvicorn worker process (not the supervisor)."""
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+        return [int(pid) for pid in children]
 
     def start(self, timeout=60):
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
@@ -195,3 +220,53 @@ class LiveSite:
         if not match:
             raise AssertionError(f"load_demo printed no password for {username}")
         return match.group(1)
+
+
+class RedisServer:
+    """A private redis-server on a free port (nothing kept on disk), so tests of the
+    Redis channel layer need no shared server and leave nothing behind."""
+
+    def __init__(self):
+        self.binary = shutil.which("redis-server")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self, timeout=15):
+        if not self.binary:
+            raise RuntimeError("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--maxclients",
+                "10000",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(
+                    ("127.0.0.1", self.port), timeout=1
+                ) as connection,
+            ):
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    return self
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
