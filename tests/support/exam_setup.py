@@ -1,17 +1,22 @@
-"""Set up an open sitting for tests and benchmarks that run a real server.
+"""Set up (or read back) an open sitting for tests and benchmarks that run a real
+server. Run with the server's environment (``LiveSite.run_module``):
 
-    python -m tests.support.exam_setup CANDIDATES [DURATION_MINUTES]
-
-run with the server's environment (``LiveSite.run_module``). Prints JSON: the
-sitting's id, one ticket code per candidate, and a proctor's username and password.
+    python -m tests.support.exam_setup CANDIDATES [DURATION_MINUTES [CLOSES_IN_S]]
+        prints JSON: the sitting's id, its candidates, their ticket codes, a logged-in
+        session cookie per candidate (made as the ticket login makes it: the login
+        page's rate limit would otherwise stop a crowd from one address), a proctor's
+        username and password, and when the window closes (epoch seconds)
+    python -m tests.support.exam_setup dump SITTING
+        prints JSON: every attempt's saved answers, status and who submitted it
 """
 
+import datetime as dt
 import json
 import os
 import sys
 
 
-def main(candidates, duration=60):
+def setup_django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pufa.settings.dev")
     from pufa import use_environment_settings
 
@@ -19,22 +24,40 @@ def main(candidates, duration=60):
     import django
 
     django.setup()
+
+
+def create(candidates, duration=60, closes_in=0):
+    from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
 
     from org import roles
     from org.models import Person
+    from quizzes.exam_session import log_in
     from quizzes.models import Candidate
     from quizzes.services.tickets import issue_ticket
     from tests.quizzes.exam_factories import SittingFactory
 
-    sitting = SittingFactory(duration_minutes=duration)
+    extra = {}
+    if closes_in:
+        extra["closes_at"] = timezone.now() + dt.timedelta(seconds=closes_in)
+    sitting = SittingFactory(duration_minutes=duration, **extra)
     people = Person.objects.bulk_create(
         Person(full_name=f"考生{n:04d}") for n in range(candidates)
     )
     roster = Candidate.objects.bulk_create(
         Candidate(sitting=sitting, person=person) for person in people
     )
-    codes = [issue_ticket(candidate=c)[1] for c in roster]
+    codes, cookies = [], []
+    for candidate in roster:
+        ticket, code = issue_ticket(candidate=candidate)
+        codes.append(code)
+        session = SessionStore()
+        session.create()
+        log_in(session, ticket)
+        session.save()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
     password = "proctor-pass-1"
     proctor = get_user_model().objects.create_user(
         f"proctor{sitting.pk}", password=password, is_staff=True
@@ -43,12 +66,33 @@ def main(candidates, duration=60):
     sitting.proctors.add(proctor)
     return {
         "sitting": sitting.pk,
-        "codes": codes,
         "candidates": [c.pk for c in roster],
+        "codes": codes,
+        "cookies": cookies,
         "proctor": [proctor.username, password],
+        "closes_at": sitting.closes_at.timestamp(),
     }
 
 
+def dump(sitting_id):
+    from quizzes.models import Attempt
+
+    result = {"answers": {}, "status": {}, "submitted_by": {}}
+    for attempt in Attempt.objects.filter(
+        candidate__sitting_id=sitting_id
+    ).prefetch_related("answers"):
+        key = str(attempt.candidate_id)
+        result["status"][key] = attempt.status
+        result["submitted_by"][key] = attempt.submitted_by
+        result["answers"][key] = {
+            str(a.position): a.choice for a in attempt.answers.all() if a.client_seq
+        }
+    return result
+
+
 if __name__ == "__main__":
-    arguments = [int(a) for a in sys.argv[1:]]
-    print(json.dumps(main(*arguments)))
+    setup_django()
+    if sys.argv[1] == "dump":
+        print(json.dumps(dump(int(sys.argv[2]))))
+    else:
+        print(json.dumps(create(*(int(a) for a in sys.argv[1:]))))

@@ -144,15 +144,20 @@ class LiveSite:
             raise RuntimeError(f"{module} failed:\n{result.stderr}")
         return result.stdout
 
-    def kill_workers(self):
-        """kill -9 every uvicorn worker process (not the supervisor)."""
+    def worker_pids(self):
+        """The uvicorn worker processes under the supervisor (multi-worker mode)."""
         children = subprocess.run(
             ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
         ).stdout.split()
-        for pid in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(pid), signal.SIGKILL)
         return [int(pid) for pid in children]
+
+    def kill_one_worker(self):
+        """kill -9 one worker process; its pid, or None when there is none."""
+        for pid in self.worker_pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                return pid
+        return None
 
     def start(self, timeout=60):
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
