@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from pufa import views
+from quizzes import urls as quizzes_urls
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("exam/", include((quizzes_urls.exam_patterns, "exam"))),
     path("", include("cms.urls")),
     path("", include("events.urls")),
 ]

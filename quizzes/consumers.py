@@ -1,0 +1,256 @@
+"""The live exam's sockets: a candidate's paper and a proctor's board.
+
+Consumers only translate (``docs/protocol.md``): parse the frame, check who is
+asking, call ``quizzes.services.live`` / ``quizzes.services.board`` through
+``database_sync_to_async``, reply, and hand the service's broadcasts to a sender
+task so that saving answers never waits behind the proctor board.
+"""
+
+import asyncio
+import json
+import logging
+from collections import deque
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from django.utils.translation import gettext as _
+
+from pufa.fanout import broadcast
+from pufa.sockets import (
+    CLOSE_BAD_CLIENT,
+    CLOSE_TAKEN_OVER,
+    CLOSE_UNAUTHORISED,
+    MAX_BAD_FRAMES,
+    JsonFrameConsumer,
+)
+from quizzes import presence
+from quizzes.exam_session import login_of
+from quizzes.groups import attempt_group, proctor_group, sitting_group
+from quizzes.services import board, live
+from quizzes.services.errors import QuizError
+
+logger = logging.getLogger(__name__)
+
+# Refusals only a broken or hostile client earns: they count towards the close.
+HOSTILE_CODES = {"bad_message", "bad_position", "bad_choice"}
+
+
+class BroadcastOutbox:
+    """Sends a consumer's broadcasts in order, in a task of their own.
+
+    Answer-count updates for the board are coalesced: while the layer is slow,
+    only the latest count of a candidate is sent.
+    """
+
+    def __init__(self):
+        self.queue = deque()
+        self.task = None
+
+    def put(self, broadcasts):
+        self.queue.extend(broadcasts)
+        if self.queue and (self.task is None or self.task.done()):
+            self.task = asyncio.get_running_loop().create_task(self._drain())
+
+    @staticmethod
+    def _superseded(payload, later):
+        return payload.get("event") == "answer" and any(
+            other.get("event") == "answer"
+            and other.get("candidate") == payload.get("candidate")
+            for _group, other in later
+        )
+
+    async def _drain(self):
+        while self.queue:
+            group, payload = self.queue.popleft()
+            if self._superseded(payload, self.queue):
+                continue
+            try:
+                await broadcast(group, payload)
+            except Exception:  # the board misses one update; the socket goes on
+                logger.exception("broadcast to %s failed", group)
+
+    async def flush(self):
+        if self.task is not None:
+            await self.task
+
+
+class ExamConsumer(JsonFrameConsumer):
+    """A candidate's socket: ``ws/exam/?device=<id>``, logged in by ticket."""
+
+    handlers = {
+        "start": "on_start",
+        "answer": "on_answer",
+        "focus": "on_focus",
+        "submit": "on_submit",
+        "ping": "on_ping",
+    }
+
+    login = None
+    sitting_id = None
+    phase = ""  # the type of the last screen sent: lobby, state or result
+
+    async def connect(self):
+        self.outbox = BroadcastOutbox()
+        self.tasks = set()
+        self.attempt_groups = set()
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        device = (query.get("device") or [""])[0]
+        await self.accept()
+        try:
+            outcome = await database_sync_to_async(self._open)(device)
+        except QuizError as error:
+            await self.send_error(error.code, error.message)
+            await self.close(code=CLOSE_UNAUTHORISED)
+            return
+        await self.fanout_join(sitting_group(self.sitting_id))
+        await self._follow_attempt(outcome.reply)
+        await self._reply(outcome)
+        self.outbox.put([self._event("connect", online=True), *outcome.broadcasts])
+
+    def _open(self, device):
+        login = login_of(self.scope["session"], device)
+        outcome = live.current(login, claim=True)
+        self.login = login
+        self.sitting_id = live.sitting_id_of(login)
+        presence.socket_seen(login.candidate_id, self.channel_name)
+        return outcome
+
+    def _event(self, event, **fields):
+        return (
+            proctor_group(self.sitting_id),
+            {
+                "type": "candidate",
+                "candidate": self.login.candidate_id,
+                "event": event,
+                **fields,
+            },
+        )
+
+    async def _follow_attempt(self, reply):
+        attempt_id = reply.get("attempt")
+        if attempt_id and attempt_id not in self.attempt_groups:
+            self.attempt_groups.add(attempt_id)
+            await self.fanout_join(attempt_group(attempt_id))
+
+    async def _reply(self, outcome):
+        self.phase = outcome.reply["type"]
+        await self.send_frame(outcome.reply)
+
+    async def call(self, function, *, echo=None, **kwargs):
+        """Run a ``live`` service, reply and broadcast; errors become frames."""
+        extra = {"seq": echo} if type(echo) is int else {}
+        try:
+            outcome = await database_sync_to_async(function)(self.login, **kwargs)
+        except QuizError as error:
+            await self.send_error(error.code, error.message, **extra)
+            if error.code == "not_logged_in":
+                await self.close(code=CLOSE_UNAUTHORISED)
+            elif error.code in HOSTILE_CODES:
+                self.bad_frames += 1
+                if self.bad_frames > MAX_BAD_FRAMES:
+                    await self.close(code=CLOSE_BAD_CLIENT)
+            return
+        except Exception:
+            logger.exception("exam socket: %s failed", function.__name__)
+            await self.send_error(
+                "server_error",
+                _("The server could not handle this message. Please try again."),
+                **extra,
+            )
+            return
+        await self._follow_attempt(outcome.reply)
+        await self._reply(outcome)
+        self.outbox.put(outcome.broadcasts)
+
+    async def on_start(self, frame):
+        await self.call(live.start)
+
+    async def on_answer(self, frame):
+        await self.call(
+            live.answer,
+            echo=frame.get("seq"),
+            position=frame.get("position"),
+            choice=frame.get("choice"),
+            seq=frame.get("seq"),
+        )
+
+    async def on_focus(self, frame):
+        await self.call(live.focus, kind=frame.get("kind"), at=frame.get("at"))
+
+    async def on_submit(self, frame):
+        await self.call(live.submit)
+
+    async def on_ping(self, frame):
+        await super().on_ping(frame)
+        await database_sync_to_async(presence.socket_seen)(
+            self.login.candidate_id, self.channel_name
+        )
+
+    # --- broadcasts from the sitting's and the attempt's groups ---------------
+
+    async def send_raw(self, text):
+        """Called by the fan-out for every broadcast: most are forwarded as they
+        are; some need this socket's own answer (the database, in a task: the
+        fan-out must not wait for it)."""
+        try:
+            message = json.loads(text)
+        except ValueError:
+            return
+        kind = message.get("type")
+        if kind == "takeover":
+            if message.get("device") != self.login.device:
+                await self.send_frame({"type": "takeover"})
+                await self.close(code=CLOSE_TAKEN_OVER)
+        elif kind == "refresh":
+            only = message.get("only")
+            if not only or self.phase in only:
+                self._in_background(self._refresh())
+        elif kind == "submitted":
+            if self.phase == "state":
+                await self.send(text_data=text)
+                self._in_background(self._refresh())
+        else:
+            await self.send(text_data=text)
+
+    def _in_background(self, coroutine):
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _refresh(self):
+        """Send the screen the candidate should see now (after a submit by the
+        proctor or the deadline, a readmission, the sitting opening)."""
+        await self.call(live.current, claim=False)
+
+    async def disconnect(self, code):
+        for task in list(getattr(self, "tasks", ())):
+            task.cancel()
+        if self.login is None or self.sitting_id is None:
+            return
+        still_online = await database_sync_to_async(presence.socket_closed)(
+            self.login.candidate_id, self.channel_name
+        )
+        self.outbox.put([self._event("disconnect", online=still_online)])
+        await self.outbox.flush()
+
+
+class ProctorConsumer(JsonFrameConsumer):
+    """A proctor board's socket: ``ws/proctor/<sitting_id>/``. Receives the roster,
+    then every change; proctors act through the board's HTTP actions."""
+
+    handlers = {"ping": "on_ping"}
+
+    async def connect(self):
+        await self.accept()
+        sitting_id = self.scope["url_route"]["kwargs"]["sitting_id"]
+        roster = await database_sync_to_async(board.roster_for)(
+            self.scope.get("user"), sitting_id
+        )
+        if roster is None:
+            await self.send_error(
+                "forbidden", _("You are not a proctor of this sitting.")
+            )
+            await self.close(code=CLOSE_UNAUTHORISED)
+            return
+        await self.fanout_join(proctor_group(sitting_id))
+        await self.send_frame(roster)
