@@ -46,6 +46,7 @@ class ExamClient:
         self.pending = {}  # seq -> future of its ack
         self.reader = None
         self.closed = asyncio.Event()
+        self.drops = 0  # times the server side closed or lost the socket
 
     @classmethod
     async def logged_in(cls, base_url, code, device=None):
@@ -81,7 +82,7 @@ class ExamClient:
                     if waiter and not waiter.done():
                         waiter.set_result(frame)
         except websockets.ConnectionClosed:
-            pass
+            self.drops += 1
         finally:
             self.closed.set()
             for waiter in self.pending.values():
