@@ -28,6 +28,22 @@ def _month_start(day):
     return timezone.make_aware(start, timezone.get_default_timezone())
 
 
+def episode_listening_event(*, episode_id, label, day):
+    """The online-listening event of an episode in the month of ``day`` (made if
+    missing). Anonymous plays add to its headcount; other apps that know who listened
+    (the study record) count the person in it instead of a play, so one listening is
+    never counted twice."""
+    month = day.strftime("%Y-%m")
+    event, _created = record_event(
+        source_key=f"cms.episode:{episode_id}:online:{month}",
+        event_type=ONLINE_LISTENING,
+        title=f"{label}（网络收听 {month}）",
+        starts_at=_month_start(day),
+        platform=Platform.ONLINE,
+    )
+    return event
+
+
 @transaction.atomic
 def sync_episode_plays(*, start, end):
     """Record the plays of ``start``…``end`` (dates, China time). Returns the
@@ -36,14 +52,7 @@ def sync_episode_plays(*, start, end):
     for row in rows:
         day, episode_id = row["day"], row["episode_id"] or "deleted"
         label = row["episode_label"] or str(episode_id)
-        month = day.strftime("%Y-%m")
-        event, _created = record_event(
-            source_key=f"cms.episode:{episode_id}:online:{month}",
-            event_type=ONLINE_LISTENING,
-            title=f"{label}（网络收听 {month}）",
-            starts_at=_month_start(day),
-            platform=Platform.ONLINE,
-        )
+        event = episode_listening_event(episode_id=episode_id, label=label, day=day)
         record_headcount(
             event=event,
             count=row["plays"],

@@ -33,6 +33,11 @@ class RateLimit:
             return True
         return count <= self.limit
 
+    def exceeded(self, identity):
+        """True when ``identity`` has used up this window (counts nothing): for
+        limits that count failures only, checked before trying."""
+        return (cache.get(self._key(identity)) or 0) >= self.limit
+
     def retry_after(self):
         """Seconds until the current window ends."""
         return self.window - int(time.time()) % self.window

@@ -20,6 +20,7 @@ urlpatterns = [
     path("exam/", include((quizzes_urls.exam_patterns, "exam"))),
     path("", include("cms.urls")),
     path("", include("events.urls")),
+    path("", include("study.urls")),
 ]
 
 if settings.DEBUG:

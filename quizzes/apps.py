@@ -27,8 +27,18 @@ class QuizzesConfig(AppConfig):
             *_model("topic"),
             "quizzes.view_questionimport",
         ]
-        roles.grant(roles.PROCTOR, *bank)
-        roles.grant(roles.ADMINISTRATOR, *bank, "quizzes.review_question")
+        # Sittings: 考务 and administrators run them; organisers see their
+        # county's (the county scope narrows every sitting view).
+        sittings = _model("sitting")
+        roles.grant(roles.PROCTOR, *bank, *sittings)
+        roles.grant(roles.ADMINISTRATOR, *bank, *sittings, "quizzes.review_question")
+        roles.grant(roles.ORGANISER, "quizzes.view_sitting")
+        # 组织者 (organisers) run contests at their events. They pick questions
+        # through the admin's chooser (any admin user may) but do not browse or
+        # change the bank.
+        contests = [*_model("contest"), "quizzes.view_contestplayer"]
+        roles.grant(roles.ORGANISER, *contests)
+        roles.grant(roles.ADMINISTRATOR, *contests)
         roles.grant(
             roles.EDITOR,
             *_model("question", ("add", "change", "view")),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quizzes import candidate_views, views
+from quizzes import candidate_views, proctor_views, views
 
 admin_patterns = [
     path("import/", views.import_upload, name="import_upload"),
@@ -22,4 +22,10 @@ exam_patterns = [
     path("api/answer/", candidate_views.api_answer, name="api_answer"),
     path("api/focus/", candidate_views.api_focus, name="api_focus"),
     path("api/submit/", candidate_views.api_submit, name="api_submit"),
+]
+
+# The proctor board, in the Wagtail admin under /admin/exams/board/.
+board_patterns = [
+    path("<int:sitting_id>/", proctor_views.BoardView.as_view(), name="board"),
+    path("<int:sitting_id>/action/", proctor_views.action, name="action"),
 ]

@@ -5,11 +5,14 @@ the import flow."""
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
@@ -23,6 +26,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import Law
+from org.viewsets import CountyScopedPermissionPolicy, CountyScopedSnippetViewSet
 from quizzes import urls as quizzes_urls
 from quizzes.forms import BlueprintForm, QuestionForm
 from quizzes.models import (
@@ -30,11 +34,14 @@ from quizzes.models import (
     Question,
     QuestionKind,
     QuestionStatus,
+    Sitting,
     Topic,
 )
 from quizzes.services.bank import sync_version
 from quizzes.services.imports import export_questions
+from quizzes.services.keyfix import wrong_key_versions
 from quizzes.services.papers import blueprint_rules, feasibility_problems
+from quizzes.sitting_forms import SittingForm
 
 
 class QuestionPermissionPolicy(ModelPermissionPolicy):
@@ -117,6 +124,23 @@ class QuestionEditView(_CheckedObjectMixin, snippet_views.EditView):
         with transaction.atomic():
             instance = super().save_instance()
             sync_version(instance)  # a new version if a paper drew the old one
+        if wrong_key_versions(Question.objects.get(pk=instance.pk)):
+            messages.warning(
+                self.request,
+                _(
+                    "Papers already drawn hold this question with the old key. "
+                    "Regrade them with the corrected key?"
+                ),
+                buttons=[
+                    messages.button(
+                        reverse(
+                            "wagtailsnippets_quizzes_sitting:key_fix",
+                            args=[instance.pk],
+                        ),
+                        _("Fix the key and regrade"),
+                    )
+                ],
+            )
         return instance
 
 
@@ -244,6 +268,22 @@ def review_button(snippet, user, next_url=None):
         )
 
 
+@hooks.register("register_snippet_listing_buttons")
+def key_fix_button(snippet, user, next_url=None):
+    if (
+        isinstance(snippet, Question)
+        and user.has_perm("quizzes.change_sitting")
+        and snippet.paper_items.exclude(version_id=snippet.current_version_id).exists()
+        and wrong_key_versions(snippet)
+    ):
+        yield ListingButton(
+            _("Fix the key and regrade"),
+            reverse("wagtailsnippets_quizzes_sitting:key_fix", args=[snippet.pk]),
+            icon_name="warning",
+            priority=20,
+        )
+
+
 class ExportBulkAction(SnippetBulkAction):
     """Download the selected questions; nothing in the bank changes."""
 
@@ -282,3 +322,160 @@ class ExportMoodleBulkAction(ExportBulkAction):
     aria_label = _("Export the selected questions to Moodle XML")
     action_type = "export_moodle"
     file_format = "moodle"
+
+
+# --- the live exam's sittings ----------------------------------------------
+
+
+class SittingLinkColumn(Column):
+    """From the list to the sitting page (roster, tickets, results)."""
+
+    def get_value(self, instance):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("wagtailsnippets_quizzes_sitting:sitting", args=[instance.pk]),
+            _("Roster and results"),
+        )
+
+
+def _window(sitting):
+    opens = timezone.localtime(sitting.opens_at)
+    closes = timezone.localtime(sitting.closes_at)
+    end = (
+        f"{closes:%H:%M}" if closes.date() == opens.date() else f"{closes:%m-%d %H:%M}"
+    )
+    return f"{opens:%Y-%m-%d %H:%M}–{end}"
+
+
+class SittingViewSet(CountyScopedSnippetViewSet):
+    model = Sitting
+    icon = "time"
+    menu_label = _("Sittings")
+    url_prefix = "exams/sittings"
+    edit_handler = ObjectList(Sitting.panels, base_form_class=SittingForm)
+    list_display = [
+        "name",
+        "status",
+        Column("window", label=_("Window"), accessor=_window),
+        Column("candidate_count", label=_("Candidates")),
+        Column(
+            "proctor_names",
+            label=_("Proctors"),
+            accessor=lambda s: "、".join(str(u) for u in s.proctors.all()),
+        ),
+        "county",
+        SittingLinkColumn("page", label=_("Sitting page")),
+    ]
+    list_filter = ["status", "county"]
+    search_fields = ["name"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["-opens_at", "-pk"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("county")
+            .prefetch_related("proctors")
+            .annotate(candidate_count=Count("candidates"))
+        )
+
+    def get_urlpatterns(self):
+        from quizzes import sitting_views as views
+
+        return [
+            *super().get_urlpatterns(),
+            path("sitting/<int:pk>/", views.SittingPageView.as_view(), name="sitting"),
+            path(
+                "sitting/<int:pk>/roster/import/",
+                views.RosterImportView.as_view(),
+                name="roster_import",
+            ),
+            path(
+                "roster-template.xlsx",
+                views.roster_template,
+                name="roster_template",
+            ),
+            path(
+                "sitting/<int:pk>/roster/people/",
+                views.PickPeopleView.as_view(),
+                name="pick_people",
+            ),
+            path(
+                "sitting/<int:pk>/tickets/",
+                views.IssueTicketsView.as_view(),
+                name="issue_tickets",
+            ),
+            path(
+                "sitting/<int:pk>/tickets/<int:candidate>/reissue/",
+                views.ReissueTicketView.as_view(),
+                name="reissue_ticket",
+            ),
+            path(
+                "sitting/<int:pk>/results/", views.ResultsView.as_view(), name="results"
+            ),
+            path(
+                "sitting/<int:pk>/results.xlsx",
+                views.results_xlsx,
+                name="results_xlsx",
+            ),
+            path("sitting/<int:pk>/report/", views.ReportView.as_view(), name="report"),
+            path("sitting/<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
+            path(
+                "sitting/<int:pk>/carry/", views.CarryFailedView.as_view(), name="carry"
+            ),
+            path("articles/", views.ArticlesView.as_view(), name="articles"),
+            path("records/", views.RecordsView.as_view(), name="records"),
+            path("key-fix/<int:question>/", views.KeyFixView.as_view(), name="key_fix"),
+        ]
+
+
+register_permission_policy(Sitting, CountyScopedPermissionPolicy(Sitting))
+
+
+class ExamMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quizzes.view_sitting")
+
+
+class ExamGroup(SnippetViewSetGroup):
+    menu_label = _("Exams")
+    menu_icon = "time"
+    menu_order = 390
+    items = (SittingViewSet,)
+    # Other parts of the exam (the proctor board) add their items with this hook.
+    submenu_hook = "register_exam_menu_item"
+
+
+register_snippet(ExamGroup)
+
+
+@hooks.register("register_exam_menu_item")
+def exam_report_menu_items():
+    return ExamMenuItem(
+        _("Law articles answered wrong most"),
+        reverse("wagtailsnippets_quizzes_sitting:articles"),
+        icon_name="warning",
+        order=800,
+    )
+
+
+@hooks.register("register_exam_menu_item")
+def exam_records_menu_item():
+    return ExamMenuItem(
+        _("Cadres' exam records"),
+        reverse("wagtailsnippets_quizzes_sitting:records"),
+        icon_name="user",
+        order=900,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_board_urls():
+    return [
+        path(
+            "exams/board/",
+            include((quizzes_urls.board_patterns, "exam_board")),
+        )
+    ]

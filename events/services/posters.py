@@ -7,7 +7,7 @@ import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-CJK_FONT = "STSong-Light"
+from pufa.pdf import CJK_FONT, cjk_font, draw_qr, wrap
 
 
 def checkin_url(event, base_url):
@@ -28,12 +28,9 @@ def poster_pdf(event, url):
     """An A4 PDF: the event's title, time and place, a large QR code and the link."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    cjk_font()
     buffer = io.BytesIO()
     width, height = A4
     pdf = canvas.Canvas(buffer, pagesize=A4)
@@ -41,7 +38,7 @@ def poster_pdf(event, url):
     pdf.setFont(CJK_FONT, 26)
     pdf.drawCentredString(width / 2, height - 35 * mm, _("Scan to check in"))
     pdf.setFont(CJK_FONT, 16)
-    title_lines = [event.title[i : i + 22] for i in range(0, len(event.title), 22)]
+    title_lines = wrap(event.title, 22)
     y = height - 52 * mm
     for line in title_lines[:3]:
         pdf.drawCentredString(width / 2, y, line)
@@ -51,23 +48,8 @@ def poster_pdf(event, url):
     pdf.setFont(CJK_FONT, 12)
     pdf.drawCentredString(width / 2, y, f"{starts}  {place}")
 
-    matrix = list(segno.make(url, error="m").matrix)
     size = 130 * mm
-    module = size / len(matrix)
-    left = (width - size) / 2
-    bottom = 55 * mm
-    pdf.setFillColorRGB(0, 0, 0)
-    for row_index, row in enumerate(matrix):
-        for col_index, dark in enumerate(row):
-            if dark:
-                pdf.rect(
-                    left + col_index * module,
-                    bottom + size - (row_index + 1) * module,
-                    module,
-                    module,
-                    stroke=0,
-                    fill=1,
-                )
+    draw_qr(pdf, url, left=(width - size) / 2, bottom=55 * mm, size=size)
     pdf.setFont(CJK_FONT, 11)
     pdf.drawCentredString(
         width / 2,

@@ -52,7 +52,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The project's own apps, in dependency order: org first, the three jobs after it.
-PROJECT_APPS = ["pufa", "org", "cms", "quizzes", "events"]
+PROJECT_APPS = ["pufa", "org", "cms", "quizzes", "events", "study"]
 
 INSTALLED_APPS = [
     # Project apps first so their templates override Wagtail's where they share names.
@@ -103,8 +103,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pufa.urls"
 ASGI_APPLICATION = "pufa.asgi.application"
 # Coroutines each ASGI worker runs for as long as it lives (pufa.lifespan): the exam
-# deadline sweeper submits overdue attempts with or without a client connected.
-PUFA_BACKGROUND_LOOPS = ["quizzes.sweeper.run"]
+# deadline sweeper submits overdue attempts with or without a client connected; the
+# contest clock closes questions whose deadline passed.
+PUFA_BACKGROUND_LOOPS = ["quizzes.sweeper.run", "quizzes.contest_clock.run"]
 
 TEMPLATES = [
     {

@@ -183,9 +183,15 @@ def _merged_ranges(archive, worksheet_path):
 
 
 def read_xlsx(data):
-    """Parse an xlsx upload (the first sheet, or the one named 题目). Refuses
-    formulas and merged cells: a formula's result is not stored in the file we
-    read, and a merged cell loses every value but its first."""
+    """Parse an xlsx upload (the first sheet, or the one named 题目)."""
+    return parse_rows(xlsx_rows(data, SHEET_NAME), "xlsx")
+
+
+def xlsx_rows(data, sheet_name=None):
+    """[(row number, [cell values])] of an xlsx upload's sheet ``sheet_name`` (or
+    the first). Refuses formulas and merged cells: a formula's result is not stored
+    in the file we read, and a merged cell loses every value but its first. Other
+    uploads of the exam (rosters) read their sheets with it too."""
     from openpyxl import load_workbook
 
     check_size(data)
@@ -202,8 +208,8 @@ def read_xlsx(data):
         ) from None
     try:
         sheet = (
-            workbook[SHEET_NAME]
-            if SHEET_NAME in workbook.sheetnames
+            workbook[sheet_name]
+            if sheet_name in workbook.sheetnames
             else workbook.worksheets[0]
         )
         merged = _merged_ranges(archive, getattr(sheet, "_worksheet_path", ""))
@@ -216,7 +222,7 @@ def read_xlsx(data):
                 "merged_cells",
                 _(
                     "The sheet has merged cells (%(cells)s and %(more)d more). "
-                    "Unmerge them: each question needs one row, each field one cell."
+                    "Unmerge them: each entry needs one row, each field one cell."
                 )
                 % {"cells": cells, "more": len(merged) - 1},
             )
@@ -238,7 +244,7 @@ def read_xlsx(data):
             rows.append((number, values))
     finally:
         workbook.close()
-    return parse_rows(rows, "xlsx")
+    return rows
 
 
 # CSV ----------------------------------------------------------------------------

@@ -436,7 +436,8 @@ class BlueprintRule(Orderable, ClusterableModel):
 
 
 class Paper(models.Model):
-    """The questions drawn for one candidate (or one shared paper), in order.
+    """The questions drawn for one candidate (or one shared paper), in order:
+    drawn from a blueprint, or hand-picked (``services.papers.selected_paper``).
 
     ``seed`` drives the draw and the option shuffles: with the same bank and the
     same seed the same paper comes out. A shared paper's candidates each get a
@@ -447,7 +448,10 @@ class Paper(models.Model):
         Blueprint,
         verbose_name=_("blueprint"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="papers",
+        help_text=_("Empty for a paper of hand-picked questions (a contest's)."),
     )
     candidate = models.ForeignKey(
         "org.Person",
@@ -479,7 +483,8 @@ class Paper(models.Model):
 
     def __str__(self):
         who = self.candidate or _("shared")
-        return f"{self.blueprint} · {who} · #{self.pk}"
+        source = self.blueprint or _("selected questions")
+        return f"{source} · {who} · #{self.pk}"
 
 
 class PaperQuestion(models.Model):

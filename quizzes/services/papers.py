@@ -614,6 +614,56 @@ def draw_paper(*, blueprint, seed=None, candidate=None):
     )[0]
 
 
+@transaction.atomic
+def selected_paper(*, questions, seed=None, points=Decimal(1)):
+    """Save one paper of hand-picked questions (a contest's selection), in the
+    order given: each at its current version, worth ``points``, its options
+    shuffled by the seed exactly as a drawn paper's are. The paper has no
+    blueprint and no candidate. Raises QuizError ``nothing_selected``,
+    ``repeated_question`` or ``not_drawable`` (a question that is not active,
+    waits for review (待复核) or has no version yet); then nothing is saved.
+    Raises the questions' use counts."""
+    ids = [getattr(question, "pk", question) for question in questions]
+    if not ids:
+        raise QuizError("nothing_selected", _("Choose at least one question."))
+    if len(set(ids)) != len(ids):
+        raise QuizError(
+            "repeated_question", _("A question is chosen twice; remove one of them.")
+        )
+    drawable = dict(
+        Question.objects.filter(
+            pk__in=ids,
+            status=QuestionStatus.ACTIVE,
+            needs_review=False,
+            current_version__isnull=False,
+        ).values_list("pk", "current_version_id")
+    )
+    missing = [pk for pk in ids if pk not in drawable]
+    if missing:
+        raise QuizError(
+            "not_drawable",
+            _(
+                "Only active questions that are not waiting for review can be "
+                "used: question no. %(ids)s cannot."
+            )
+            % {"ids": ", ".join(str(pk) for pk in missing)},
+        )
+    seed = new_seed() if seed is None else seed
+    rule = RuleSpec(position=1, kind="", count=len(ids), points=Decimal(points))
+    pool = Pool(version_of=drawable, usage={}, eligible={1: ids})
+    paper = Paper.objects.create(
+        blueprint=None,
+        seed=seed,
+        total_points=rule.points * len(ids),
+        pass_mark=0,
+    )
+    _save_items(
+        [paper], [[(rule, pk) for pk in ids]], pool, versions_by_id(drawable.values())
+    )
+    _raise_usage(dict.fromkeys(ids, 1))
+    return paper
+
+
 def candidate_paper(paper):
     """What a candidate may see of a paper while it is open: stems and options in
     the candidate's order, points — and never a key or an explanation."""
@@ -626,7 +676,7 @@ def candidate_paper(paper):
                 "position": item.position,
                 "kind": item.version.kind,
                 "stem": item.version.stem,
-                "options": [item.version.options[i] for i in item.option_order],
+                "options": displayed_options(item),
                 "points": str(item.points),
             }
             for item in items
@@ -637,11 +687,21 @@ def candidate_paper(paper):
 def answer_key(paper):
     """{position: sorted displayed option indexes that are correct}: for grading
     only, never for a candidate before the paper closes."""
-    key = {}
-    for item in paper.items.select_related("version"):
-        shown = {original: shown for shown, original in enumerate(item.option_order)}
-        key[item.position] = sorted(shown[k] for k in item.version.keys)
-    return key
+    return {
+        item.position: displayed_keys(item)
+        for item in paper.items.select_related("version")
+    }
+
+
+def displayed_options(item):
+    """A paper question's option texts in the order its candidate sees them."""
+    return [item.version.options[i] for i in item.option_order]
+
+
+def displayed_keys(item):
+    """The displayed indexes of a paper question's correct options, sorted."""
+    shown = {original: shown for shown, original in enumerate(item.option_order)}
+    return sorted(shown[k] for k in item.version.keys)
 
 
 __all__ = [
@@ -649,8 +709,11 @@ __all__ = [
     "answer_key",
     "candidate_paper",
     "check_blueprint",
+    "displayed_keys",
+    "displayed_options",
     "draw_paper",
     "draw_papers",
     "feasibility_problems",
     "option_orders",
+    "selected_paper",
 ]

@@ -64,9 +64,15 @@ def issue_ticket(*, candidate, actor=None):
 def issue_tickets(*, sitting, actor=None, only_missing=True):
     """Tickets for the roster: ``[(candidate, code)]``, by default only for
     candidates without a valid ticket."""
-    candidates = sitting.candidates.select_related("person__unit").order_by("pk")
+    candidates = sitting.candidates.select_related("person__unit", "sitting").order_by(
+        "pk"
+    )
     if only_missing:
-        candidates = candidates.exclude(tickets__revoked_at__isnull=True)
+        # Not exclude(tickets__revoked_at__isnull=True): its LEFT JOIN reads a
+        # candidate without any ticket as holding one with revoked_at NULL.
+        candidates = candidates.exclude(
+            pk__in=Ticket.objects.filter(revoked_at__isnull=True).values("candidate_id")
+        )
     return [
         (candidate, issue_ticket(candidate=candidate, actor=actor)[1])
         for candidate in candidates

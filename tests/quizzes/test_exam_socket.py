@@ -60,7 +60,10 @@ def session(candidate):
 
 @pytest.fixture
 def proctor(sitting):
+    from django.contrib.auth.models import Permission
+
     user = UserFactory(username="proctor-of-sitting")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     sitting.proctors.add(user)
     return user
 
@@ -301,3 +304,158 @@ async def test_a_sitting_not_open_keeps_the_candidate_in_the_lobby(candidate, se
     refused = await socket.request({"type": "start"})
     assert refused["code"] == "not_open"
     await socket.close()
+
+
+def hostile_frames(other_attempt_id, count=1000):
+    """``count`` malformed or hostile frames, of every kind, deterministically."""
+    import json as _json
+    import random
+
+    rng = random.Random(20261126)
+    kinds = [
+        lambda: "{not json",
+        lambda: "[]",
+        lambda: '"answer"',
+        lambda: "null",
+        lambda: _json.dumps({"type": 5}),
+        lambda: _json.dumps({"type": "grade_me"}),
+        lambda: _json.dumps({"type": "answer"}),
+        lambda: _json.dumps({"type": "answer", "position": 1, "choice": [0]}),
+        lambda: _json.dumps(
+            {"type": "answer", "position": "1", "choice": [0], "seq": 1}
+        ),
+        lambda: _json.dumps(
+            {"type": "answer", "position": 1, "choice": [0], "seq": -3}
+        ),
+        lambda: _json.dumps(
+            {"type": "answer", "position": 1, "choice": [0], "seq": 2**80}
+        ),
+        lambda: _json.dumps(
+            {"type": "answer", "position": 2**80, "choice": [0], "seq": 5}
+        ),
+        lambda: _json.dumps(
+            {"type": "answer", "position": 999, "choice": [0], "seq": 5}
+        ),
+        lambda: _json.dumps(
+            {"type": "answer", "position": 1, "choice": [7, 8], "seq": 5}
+        ),
+        lambda: _json.dumps(
+            {"type": "answer", "position": 1, "choice": {"a": 1}, "seq": 5}
+        ),
+        lambda: _json.dumps(
+            {"type": "answer", "position": 1, "choice": [True], "seq": 5}
+        ),
+        lambda: _json.dumps(
+            {"type": "answer", "position": 1, "choice": list(range(500)), "seq": 5}
+        ),
+        lambda: _json.dumps(
+            {
+                "type": "answer",
+                "attempt": other_attempt_id,
+                "position": 1,
+                "choice": [9],
+                "seq": 5,
+            }
+        ),
+        lambda: _json.dumps({"type": "focus", "kind": "sideways"}),
+        lambda: _json.dumps({"type": "ping", "id": {"deep": [1] * 50}}),
+        lambda: "x" * 20_000,
+        lambda: _json.dumps({"type": "answer", "position": None, "seq": None}),
+    ]
+    return [rng.choice(kinds)() for _ in range(count)]
+
+
+@database_sync_to_async
+def snapshot(attempt_id):
+    attempt = Attempt.objects.get(pk=attempt_id)
+    return (
+        attempt.status,
+        attempt.answered_count,
+        attempt.deadline,
+        attempt.focus_losses,
+        sorted(
+            AttemptAnswer.objects.filter(attempt=attempt).values_list(
+                "position", "choice", "client_seq"
+            )
+        ),
+    )
+
+
+async def test_a_thousand_hostile_frames_get_errors_or_a_close_and_change_nothing(
+    sitting, session
+):
+    other = await database_sync_to_async(CandidateFactory)(sitting=sitting)
+    other_attempt = await database_sync_to_async(exams.start_attempt)(candidate=other)
+    socket, state = await open_paper(session)
+    ack = await socket.request(
+        {"type": "answer", "position": 1, "choice": [0], "seq": 1}
+    )
+    assert ack["type"] == "ack"
+    mine_before = await snapshot(state["attempt"])
+    theirs_before = await snapshot(other_attempt.pk)
+
+    closes = errors = 0
+    for frame in hostile_frames(other_attempt.pk):
+        await socket.send(frame)
+        reply = await socket.receive()
+        if reply["type"] == "<close>":
+            assert reply["code"] == 4400
+            closes += 1
+            socket, _state = await open_paper(session)
+            continue
+        assert reply["type"] in ("error", "pong"), reply
+        errors += reply["type"] == "error"
+    # Still serving: a good answer after all that is saved.
+    ack = await socket.request(
+        {"type": "answer", "position": 2, "choice": [1], "seq": 2}
+    )
+    assert ack == {"type": "ack", "seq": 2, "position": 2}
+    await socket.close()
+
+    assert closes >= 1 and errors > 900
+    assert await snapshot(other_attempt.pk) == theirs_before
+    status, answered, deadline, focus, answers = await snapshot(state["attempt"])
+    assert (status, deadline, focus) == mine_before[:1] + mine_before[2:4]
+    assert answers == [*mine_before[4], (2, [1], 2)]
+    assert answered == 2
+
+
+async def test_the_proctors_actions_reach_the_candidate_socket(
+    sitting, candidate, session, proctor
+):
+    from django.test import Client
+
+    def act(action, **fields):
+        client = Client()
+        client.force_login(proctor)
+        return client.post(
+            f"/admin/exams/board/{sitting.pk}/action/",
+            {"action": action, **fields},
+            HTTP_ACCEPT="application/json",
+        ).json()
+
+    act_async = database_sync_to_async(act)
+    socket, state = await open_paper(session)
+
+    assert (await act_async("notice", text="还有十分钟"))["ok"]
+    notice = await socket.receive_type("notice")
+    assert notice["text"] == "还有十分钟"
+
+    assert (await act_async("extend", minutes="10", candidate_id=candidate.pk))["ok"]
+    moved = await socket.receive_type("deadline")
+    assert moved["deadline"] == state["deadline"] + 10 * 60_000
+
+    assert (await act_async("force_submit", candidate_id=candidate.pk))["ok"]
+    assert (await socket.receive_type("submitted"))["by"] == "proctor"
+    result = await socket.receive_type("result")
+    assert result["submitted_by"] == "proctor" and result["score"] is not None
+
+    assert (await act_async("readmit", candidate_id=candidate.pk))["ok"]
+    again = await socket.receive_type("state")
+    assert again["attempt"] == state["attempt"]
+
+    reissued = await act_async("reissue", candidate_id=candidate.pk)
+    assert reissued["ok"]
+    refused = await socket.receive_type("error")
+    assert refused["code"] == "not_logged_in"
+    assert (await socket.receive()) == {"type": "<close>", "code": 4401}
