@@ -43,11 +43,12 @@ async def announce(announcement):
     if not announcement:
         return
     contest_id = announcement.contest_id
-    # The players first: thousands of sockets, against the host's one or two.
-    for frame in announcement.players:
-        await broadcast(contest_group(contest_id), frame)
+    # The host first: a worker delivers broadcasts one after the other, and the
+    # host screen's one socket must not wait behind a thousand phones.
     for frame in announcement.host:
         await broadcast(contest_host_group(contest_id), frame)
+    for frame in announcement.players:
+        await broadcast(contest_group(contest_id), frame)
     for frame in announcement.players or announcement.host:
         if frame.get("deadline"):
             contest_clock().arm(contest_id, frame["deadline"])
