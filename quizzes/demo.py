@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cms.models import Law, MustKnowList
@@ -128,8 +128,11 @@ def load_blueprint():
 
 
 def load(command):
+    from quizzes import demo_exams
+
     added = load_questions()
     blueprint = load_blueprint()
+    (closed, retake), _new = demo_exams.load(blueprint)
     counts = "，".join(
         f"{KIND_NAMES[kind]} {Question.objects.filter(kind=kind).count()}"
         for kind in QuestionKind
@@ -147,4 +150,15 @@ def load(command):
             "questions": blueprint.question_count,
             "points": f"{blueprint.total_points.normalize():f}",
             "pass_mark": f"{blueprint.pass_mark.normalize():f}",
+        } + _(
+            " Sittings: %(closed)s (closed, %(sat)d papers graded) and its retake "
+            "%(retake)s (%(carried)d candidates, opens %(opens)s)."
+        ) % {
+            "closed": closed,
+            "sat": closed.candidates.filter(attempts__status="graded")
+            .distinct()
+            .count(),
+            "retake": retake,
+            "carried": retake.candidates.count(),
+            "opens": timezone.localtime(retake.opens_at).strftime("%Y-%m-%d %H:%M"),
         }
