@@ -100,11 +100,12 @@ def worker_fanout():
     return fanout
 
 
-async def broadcast(group, payload):
+async def broadcast(group, payload, layer=None):
     """Send ``payload`` (a JSON-able dict, serialised once) to every socket in
-    ``group`` on every worker."""
+    ``group`` on every worker (of the project's layer, or of ``layer``: a test or a
+    benchmark speaking to a server's Redis from outside)."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    await get_channel_layer().group_send(
+    await (layer or get_channel_layer()).group_send(
         _layer_group(group), {"type": "fanout.deliver", "group": group, "text": text}
     )
 

@@ -100,7 +100,10 @@ class SittingForm(WagtailAdminModelForm):
                             "The pass mark is above the %(total)s points of "
                             "blueprint %(name)s."
                         )
-                        % {"total": blueprint.total_points, "name": blueprint},
+                        % {
+                            "total": f"{blueprint.total_points.normalize():f}",
+                            "name": blueprint,
+                        },
                     )
         return valid
 

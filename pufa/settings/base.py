@@ -103,8 +103,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pufa.urls"
 ASGI_APPLICATION = "pufa.asgi.application"
 # Coroutines each ASGI worker runs for as long as it lives (pufa.lifespan): the exam
-# deadline sweeper submits overdue attempts with or without a client connected.
-PUFA_BACKGROUND_LOOPS = ["quizzes.sweeper.run"]
+# deadline sweeper submits overdue attempts with or without a client connected; the
+# contest clock closes questions whose deadline passed.
+PUFA_BACKGROUND_LOOPS = ["quizzes.sweeper.run", "quizzes.contest_clock.run"]
 
 TEMPLATES = [
     {
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "pufa.context_processors.site",
+                "study.context_processors.cadre",
             ],
         },
     },

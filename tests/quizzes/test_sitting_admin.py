@@ -7,7 +7,9 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 
 from org import roles
@@ -89,16 +91,32 @@ def test_a_proctor_creates_a_sitting_and_sees_it_listed(client, proctor):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"closes_at": local(30).strftime("%Y-%m-%d %H:%M")}, "关闭时间"),
-        ({"review_right_answer": "after_attempt"}, "正确答案和解析只能"),
-        ({"pass_mark": "999"}, "合格分高于"),
+        (
+            {"closes_at": local(30).strftime("%Y-%m-%d %H:%M")},
+            "The window must close after it opens.",
+        ),
+        (
+            {"review_right_answer": "after_attempt"},
+            "Right answers and explanations can be shown only after the sitting "
+            "closes: other candidates may still be answering.",
+        ),
+        (
+            {"pass_mark": "999"},
+            "The pass mark is above the %(total)s points of blueprint %(name)s.",
+        ),
     ],
 )
 def test_the_form_refuses_bad_settings_with_a_reason(client, proctor, changes, message):
-    response = client.post(url("add"), sitting_form(small_blueprint(), **changes))
+    blueprint = small_blueprint()
+    response = client.post(url("add"), sitting_form(blueprint, **changes))
     assert response.status_code == 200
     assert Sitting.objects.count() == 0
-    assert message in response.content.decode()
+    with translation.override("zh-hans"):
+        expected = gettext(message) % {
+            "total": blueprint.total_points,
+            "name": blueprint,
+        }
+    assert escape(expected) in response.content.decode()
 
 
 def test_a_blueprint_the_bank_cannot_fill_is_refused(client, proctor):

@@ -5,6 +5,7 @@ PostgreSQL database when the suite runs on PostgreSQL), runs ``migrate`` and
 ``load_demo`` exactly as ``make run`` does, and starts uvicorn on a free port.
 """
 
+import atexit
 import contextlib
 import os
 import re
@@ -45,6 +46,24 @@ def free_port():
         return sock.getsockname()[1]
 
 
+# Migrated databases kept for the rest of the test run: migrating a new database
+# takes a minute; copying one takes a moment. Dropped when the run ends.
+_TEMPLATES = {}
+_TEMPLATE_OUTPUTS = {}
+
+
+@atexit.register
+def _drop_templates():
+    for template in _TEMPLATES.values():
+        if isinstance(template, Path):
+            shutil.rmtree(template.parent, ignore_errors=True)
+        else:
+            with contextlib.suppress(Exception):
+                TemporaryDatabase.execute_admin(
+                    f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'
+                )
+
+
 class TemporaryDatabase:
     """A database of its own for a server process, dropped afterwards."""
 
@@ -65,12 +84,50 @@ class TemporaryDatabase:
             self._execute(f'CREATE DATABASE "{self.name}"')
             self.url = source.rsplit("/", 1)[0] + f"/{self.name}"
         else:
-            self.url = f"sqlite:///{self.workdir / 'live.sqlite3'}"
+            self.path = self.workdir / "live.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+
+    def save_as_template(self, key):
+        """Keep a copy of this (freshly migrated) database for ``clone_template``."""
+        if self.postgres:
+            name = f"pufa_tmpl_{uuid.uuid4().hex[:10]}"
+            self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
+            _TEMPLATES[key] = name
+        else:
+            copy = Path(tempfile.mkdtemp(prefix="pufa-tmpl-")) / "template.sqlite3"
+            shutil.copyfile(self.path, copy)
+            _TEMPLATES[key] = copy
+
+    def clone_template(self, key):
+        """Replace this database by a copy of the template ``key``; False if none."""
+        template = _TEMPLATES.get(key)
+        if template is None:
+            return False
+        if self.postgres:
+            self._execute(f'DROP DATABASE "{self.name}"')
+            self._execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{template}"')
+        else:
+            shutil.copyfile(template, self.path)
+        return True
 
     def _execute(self, sql):
         import psycopg
 
         with psycopg.connect(**self.admin_dsn, autocommit=True) as connection:
+            connection.execute(sql)
+
+    @staticmethod
+    def execute_admin(sql):
+        config = dj_database_url.parse(os.environ["DATABASE_URL"])
+        import psycopg
+
+        with psycopg.connect(
+            host=config["HOST"] or "127.0.0.1",
+            port=config["PORT"] or 5432,
+            user=config["USER"] or "postgres",
+            dbname="postgres",
+            autocommit=True,
+        ) as connection:
             connection.execute(sql)
 
     def drop(self):
@@ -124,10 +181,65 @@ class LiveSite:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
 
-    def prepare(self):
+    def prepare(self, demo=True):
+        """Migrate (and load the demo) as ``make run`` does; later sites of the same
+        test run copy the first one's database instead."""
+        key = "demo" if demo else "empty"
+        if self.database.clone_template(key):
+            self.demo_output = _TEMPLATE_OUTPUTS.get(key, "")
+            return self
         self.manage("migrate", "--noinput")
-        self.demo_output = self.manage("load_demo")
+        if demo:
+            self.demo_output = self.manage("load_demo")
+        self.database.save_as_template(key)
+        _TEMPLATE_OUTPUTS[key] = self.demo_output
         return self
+
+    def run_module(self, module, *args, timeout=600):
+        """Run ``python -m module args`` against this site's database; its stdout."""
+        result = subprocess.run(
+            [sys.executable, "-m", module, *map(str, args)],
+            cwd=BASE_DIR,
+            env={**self.env, "DJANGO_SETTINGS_MODULE": "pufa.settings.dev"},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode:
+            raise RuntimeError(f"{module} failed:\n{result.stderr}")
+        return result.stdout
+
+    def worker_pids(self):
+        """The uvicorn worker processes under the supervisor (multi-worker mode)."""
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        workers = []
+        for pid in children:  # not multiprocessing's resource tracker
+            with contextlib.suppress(OSError):
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if b"resource_tracker" not in command:
+                    workers.append(int(pid))
+        return workers
+
+    def kill_busiest_worker(self):
+        """kill -9 the worker holding the most sockets (the clients' connections);
+        its pid, or None when there is none."""
+
+        def socket_count(pid):
+            with contextlib.suppress(OSError):
+                fds = Path(f"/proc/{pid}/fd")
+                return sum(
+                    os.readlink(fd).startswith("socket:") for fd in fds.iterdir()
+                )
+            return 0
+
+        workers = sorted(self.worker_pids(), key=socket_count, reverse=True)
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                return pid
+        return None
 
     def start(self, timeout=60):
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
@@ -195,3 +307,53 @@ class LiveSite:
         if not match:
             raise AssertionError(f"load_demo printed no password for {username}")
         return match.group(1)
+
+
+class RedisServer:
+    """A private redis-server on a free port (nothing kept on disk), so tests of the
+    Redis channel layer need no shared server and leave nothing behind."""
+
+    def __init__(self):
+        self.binary = shutil.which("redis-server")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self, timeout=15):
+        if not self.binary:
+            raise RuntimeError("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--maxclients",
+                "10000",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(
+                    ("127.0.0.1", self.port), timeout=1
+                ) as connection,
+            ):
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    return self
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

@@ -1,0 +1,137 @@
+"""A candidate's client of the exam protocol (docs/protocol.md), for tests and
+benchmarks that run a real server: log in with a ticket code over HTTP, open the
+socket with the session cookie, start, answer with sequence numbers, wait for acks.
+"""
+
+import asyncio
+import itertools
+import json
+import re
+import time
+import uuid
+from http.cookiejar import CookieJar
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, Request, build_opener
+
+import websockets
+
+
+def ticket_session(base_url, code):
+    """Log in with a ticket code as the login page does; the session cookie header."""
+    jar = CookieJar()
+    opener = build_opener(HTTPCookieProcessor(jar))
+    page = opener.open(f"{base_url}/exam/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urlencode({"csrfmiddlewaretoken": token, "code": code}).encode()
+    request = Request(
+        f"{base_url}/exam/", data=body, headers={"Referer": f"{base_url}/exam/"}
+    )
+    opener.open(request, timeout=30).read()
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        raise AssertionError(f"ticket login failed for {code}")
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+class ExamClient:
+    def __init__(self, base_url, cookie, device=None):
+        self.base_url = base_url
+        self.ws_url = base_url.replace("http://", "ws://")
+        self.cookie = cookie
+        self.device = device or uuid.uuid4().hex
+        self.seq = itertools.count(1)
+        self.socket = None
+        self.state = None
+        self.frames = []  # every frame received, for inspection
+        self.pending = {}  # seq -> future of its ack
+        self.reader = None
+        self.closed = asyncio.Event()
+        self.drops = 0  # times the server side closed or lost the socket
+
+    @classmethod
+    async def logged_in(cls, base_url, code, device=None):
+        cookie = await asyncio.to_thread(ticket_session, base_url, code)
+        return cls(base_url, cookie, device)
+
+    async def connect(self, timeout=30):
+        self.closed.clear()
+        self.socket = await websockets.connect(
+            f"{self.ws_url}/ws/exam/?device={self.device}",
+            additional_headers={"Cookie": self.cookie},
+            origin=self.base_url,
+            open_timeout=timeout,
+            max_size=2**20,
+        )
+        first = await self._next(timeout)
+        self.reader = asyncio.create_task(self._read())
+        return first
+
+    async def _next(self, timeout):
+        frame = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+        self.frames.append(frame)
+        if frame.get("type") == "state":
+            self.state = frame
+        return frame
+
+    async def _read(self):
+        try:
+            while True:
+                frame = await self._next(None)
+                if frame.get("type") in {"ack", "error"} and "seq" in frame:
+                    waiter = self.pending.pop(frame["seq"], None)
+                    if waiter and not waiter.done():
+                        waiter.set_result(frame)
+        except websockets.ConnectionClosed:
+            self.drops += 1
+        finally:
+            self.closed.set()
+            for waiter in self.pending.values():
+                if not waiter.done():
+                    waiter.set_exception(ConnectionError("socket closed"))
+            self.pending.clear()
+
+    async def send(self, frame):
+        await self.socket.send(json.dumps(frame))
+
+    async def start(self, timeout=30):
+        """Start (or resume) the attempt; returns the state frame."""
+        if self.state is not None:
+            return self.state
+        waiter_start = len(self.frames)
+        await self.send({"type": "start"})
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for frame in self.frames[waiter_start:]:
+                if frame["type"] == "state":
+                    return frame
+                if frame["type"] == "error":
+                    raise AssertionError(frame)
+            await asyncio.sleep(0.02)
+        raise TimeoutError("no state after start")
+
+    async def answer(self, position, choice, seq=None, timeout=30):
+        """Send one answer; the ack (or error) frame, and the seconds it took."""
+        seq = seq or next(self.seq)
+        waiter = asyncio.get_running_loop().create_future()
+        self.pending[seq] = waiter
+        started = time.perf_counter()
+        await self.send(
+            {"type": "answer", "position": position, "choice": choice, "seq": seq}
+        )
+        frame = await asyncio.wait_for(waiter, timeout)
+        return frame, time.perf_counter() - started
+
+    async def wait_for(self, frame_type, timeout=30, since=0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for frame in self.frames[since:]:
+                if frame.get("type") == frame_type:
+                    return frame
+            await asyncio.sleep(0.02)
+        raise TimeoutError(f"no {frame_type} frame")
+
+    async def close(self):
+        if self.socket is not None:
+            await self.socket.close()
+        if self.reader is not None:
+            await asyncio.gather(self.reader, return_exceptions=True)
