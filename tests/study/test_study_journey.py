@@ -17,6 +17,7 @@ from quizzes.services import exams
 from quizzes.services.papers import answer_key
 from study.services.points import Activity, statement
 from study.services.practice import answer_item, displayed_key, start_practice
+from study.services.reach import count_sitting
 from study.services.record import study_record
 from study.services.rules import create_rule_set
 from tests.events.factories import EventFactory, event_type, local
@@ -89,6 +90,8 @@ def test_a_cadre_studies_and_sits_the_exam(rules, cadre, law_questions):
         retake = SittingFactory(min_study_points=Decimal(15), retake_of=sitting)
         passed = sit(CandidateFactory(sitting=retake, person=cadre), right=True)
         assert (failed.passed, passed.passed) == (False, True)
+        for closing in (sitting, retake):
+            exams.close_sitting(sitting=closing, actor=None)
 
     record = study_record(cadre, 2026)
 
@@ -143,10 +146,13 @@ def test_a_cadre_studies_and_sits_the_exam(rules, cadre, law_questions):
     # As they stood before the change, the points are those shown then.
     assert statement(cadre, 2026, as_of=rules.created_at).total == Decimal(17)
 
-    # The ledger: two online-listening events, the lecture and the month's online
-    # practice each count the cadre once: 4 人次, 1 人, no anonymous play.
+    # The ledger: two online-listening events, the lecture, the month's online
+    # practice and the two exams each count the cadre once: 6 人次, 1 人, no
+    # anonymous play. Recording a sitting again counts nothing more.
+    count_sitting(sitting)
     figures = totals(ReachFilter(year=2026))
-    assert (figures.person_times, figures.persons) == (4, 1)
+    assert (figures.person_times, figures.persons) == (6, 1)
+    assert Event.objects.filter(event_type__key="exam").count() == 2
     listening = Event.objects.filter(event_type__key="online_listening")
     assert listening.count() == 2
     assert not Attendance.objects.filter(person__isnull=True).exists()
