@@ -128,8 +128,11 @@ def load_blueprint():
 
 
 def load(command):
+    from quizzes.demo_contest import load_contest
+
     added = load_questions()
     blueprint = load_blueprint()
+    contest, _created = load_contest()
     counts = "，".join(
         f"{KIND_NAMES[kind]} {Question.objects.filter(kind=kind).count()}"
         for kind in QuestionKind
@@ -138,7 +141,7 @@ def load(command):
         return _(
             "Question bank: %(total)d questions (%(added)d new; %(counts)s). "
             "Blueprint %(name)s: %(questions)d questions, %(points)s points, "
-            "pass mark %(pass_mark)s."
+            "pass mark %(pass_mark)s. Demo contest %(contest)s: PIN %(pin)s."
         ) % {
             "total": Question.objects.count(),
             "added": added,
@@ -147,4 +150,6 @@ def load(command):
             "questions": blueprint.question_count,
             "points": f"{blueprint.total_points.normalize():f}",
             "pass_mark": f"{blueprint.pass_mark.normalize():f}",
+            "contest": contest,
+            "pin": contest.pin,
         }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quizzes import candidate_views, proctor_views, views
+from quizzes import candidate_views, contest_views, proctor_views, views
 
 admin_patterns = [
     path("import/", views.import_upload, name="import_upload"),
@@ -28,4 +28,10 @@ exam_patterns = [
 board_patterns = [
     path("<int:sitting_id>/", proctor_views.BoardView.as_view(), name="board"),
     path("<int:sitting_id>/action/", proctor_views.action, name="action"),
+]
+
+# The players' side of the live quiz contest (public, no account), under /play/.
+play_patterns = [
+    path("", contest_views.play, name="play"),
+    path("<str:pin>/", contest_views.join, name="join"),
 ]

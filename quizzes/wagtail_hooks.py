@@ -28,6 +28,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from cms.models import Law
 from org.viewsets import CountyScopedPermissionPolicy, CountyScopedSnippetViewSet
 from quizzes import urls as quizzes_urls
+from quizzes.contest_admin import ContestViewSet
 from quizzes.forms import BlueprintForm, QuestionForm
 from quizzes.models import (
     Blueprint,
@@ -479,3 +480,8 @@ def register_board_urls():
             include((quizzes_urls.board_patterns, "exam_board")),
         )
     ]
+
+
+# --- live quiz contests (quizzes/contest_admin.py) ------------------------------
+
+register_snippet(ContestViewSet)
