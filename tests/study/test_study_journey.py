@@ -14,9 +14,9 @@ import time_machine
 from events.models import Attendance, Event
 from events.services import ReachFilter, check_in, totals
 from quizzes.services import exams
-from quizzes.services.papers import answer_key
+from quizzes.services.papers import answer_key, displayed_keys
 from study.services.points import Activity, statement
-from study.services.practice import answer_item, displayed_key, start_practice
+from study.services.practice import answer_item, start_practice
 from study.services.reach import count_sitting
 from study.services.record import study_record
 from study.services.rules import create_rule_set
@@ -34,7 +34,7 @@ def practise(cadre, law, *, wrong):
     """Answer a practice paper of ``law``: the first ``wrong`` questions wrongly."""
     session = start_practice(person=cadre, law=law)
     for item in session.items.select_related("version").order_by("position"):
-        key = displayed_key(item)
+        key = displayed_keys(item)
         choice = key if item.position > wrong else [(key[0] + 1) % 2]
         answer_item(
             person=cadre, session_id=session.pk, position=item.position, choice=choice

@@ -11,8 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from org import roles
+from quizzes.services.papers import displayed_keys
 from study.models import PointsRuleSet, StudyProfile
-from study.services.practice import answer_item, displayed_key, start_practice
+from study.services.practice import answer_item, start_practice
 from study.services.reports import cadre_rows, law_answers, weakest
 from tests.events.factories import (
     EventFactory,
@@ -48,7 +49,7 @@ def two_counties(cadre, rules):
 def practise(person, law, wrong):
     paper = start_practice(person=person, law=law)
     for item in paper.items.select_related("version").order_by("position"):
-        key = displayed_key(item)
+        key = displayed_keys(item)
         choice = [(key[0] + 1) % 2] if item.position <= wrong else key
         answer_item(
             person=person, session_id=paper.pk, position=item.position, choice=choice
