@@ -14,13 +14,9 @@ class StudyConfig(AppConfig):
     def ready(self):
         from org import roles
         from quizzes.services.exams import register_start_gate
-        from quizzes.services.hooks import on_sitting_closed
         from study.services.gate import study_points_gate
-        from study.services.reach import record_closed_sitting
 
         register_start_gate(study_points_gate)
-        # A closed sitting counts its sitters in the reach ledger, once.
-        on_sitting_closed(record_closed_sitting)
 
         # Organisers read the records and reports (county organisers their county's
         # cadres only); administrators also set the points rules.

@@ -7,17 +7,13 @@
   cadre one 人 however many episodes they hear.
 - Practice: a finished practice paper counts the cadre once a month in the month's
   “网上学法” event.
-- Exams: when a sitting closes (``quizzes.services.hooks.on_sitting_closed``), its
-  event (``quizzes.sitting:<id>``, type ``exam``) counts each candidate who started
-  a paper once.
-- Lectures are already in the ledger (check-ins); the study record only reads them.
+- Lectures and exams are already in the ledger (check-ins; ``quizzes.reach``
+  records a closed sitting's sitters); the study record only reads them.
 """
 
 import datetime
-import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,7 +21,6 @@ from events.models import Platform
 from events.online import episode_listening_event
 from events.services import record_attendance, record_event
 
-logger = logging.getLogger(__name__)
 ONLINE_STUDY = "online_study"
 
 
@@ -65,50 +60,3 @@ def count_practice(*, person, day):
     return record_attendance(
         event=event, person=person, source_key=f"study.practice:{person.pk}:{month}"
     )
-
-
-EXAM = "exam"
-
-
-@transaction.atomic
-def count_sitting(sitting):
-    """Record a closed sitting in the ledger: one event, each candidate who started
-    a paper once. Keyed like every other recording (docs/data.md): recording it again
-    counts nothing twice. Returns the event, or None if nobody sat."""
-    from quizzes.models import Candidate
-
-    sat = list(
-        Candidate.objects.filter(sitting=sitting, attempts__isnull=False)
-        .select_related("person")
-        .distinct()
-    )
-    if not sat:
-        return None
-    key = f"quizzes.sitting:{sitting.pk}"
-    starts_at = sitting.opened_at or sitting.opens_at
-    event, _created = record_event(
-        source_key=key,
-        event_type=EXAM,
-        title=sitting.name,
-        starts_at=starts_at,
-        ends_at=max(sitting.closed_at or sitting.closes_at, starts_at),
-        county=sitting.county,
-        # A proctored sitting, in an exam room.
-        platform=Platform.ONSITE,
-    )
-    for candidate in sat:
-        record_attendance(
-            event=event,
-            person=candidate.person,
-            source_key=f"{key}:candidate:{candidate.pk}",
-        )
-    return event
-
-
-def record_closed_sitting(sitting):
-    """The exam's ``on_sitting_closed`` callback: the sitting is closed already, so
-    a failure here is logged for a later re-run, never shown to the proctor."""
-    try:
-        count_sitting(sitting)
-    except Exception:
-        logger.exception("counting sitting %s in the reach ledger failed", sitting.pk)
