@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cms.models import Law, MustKnowList
@@ -128,8 +128,13 @@ def load_blueprint():
 
 
 def load(command):
+    from quizzes import demo_exams
+    from quizzes.demo_contest import load_contest
+
     added = load_questions()
     blueprint = load_blueprint()
+    contest, _created = load_contest()
+    (closed, retake), _new = demo_exams.load(blueprint)
     counts = "，".join(
         f"{KIND_NAMES[kind]} {Question.objects.filter(kind=kind).count()}"
         for kind in QuestionKind
@@ -138,7 +143,7 @@ def load(command):
         return _(
             "Question bank: %(total)d questions (%(added)d new; %(counts)s). "
             "Blueprint %(name)s: %(questions)d questions, %(points)s points, "
-            "pass mark %(pass_mark)s."
+            "pass mark %(pass_mark)s. Demo contest %(contest)s: PIN %(pin)s."
         ) % {
             "total": Question.objects.count(),
             "added": added,
@@ -147,4 +152,17 @@ def load(command):
             "questions": blueprint.question_count,
             "points": f"{blueprint.total_points.normalize():f}",
             "pass_mark": f"{blueprint.pass_mark.normalize():f}",
+            "contest": contest,
+            "pin": contest.pin,
+        } + _(
+            " Sittings: %(closed)s (closed, %(sat)d papers graded) and its retake "
+            "%(retake)s (%(carried)d candidates, opens %(opens)s)."
+        ) % {
+            "closed": closed,
+            "sat": closed.candidates.filter(attempts__status="graded")
+            .distinct()
+            .count(),
+            "retake": retake,
+            "carried": retake.candidates.count(),
+            "opens": timezone.localtime(retake.opens_at).strftime("%Y-%m-%d %H:%M"),
         }

@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from quizzes import candidate_views, proctor_views, views
+from quizzes import (
+    candidate_views,
+    certificate_views,
+    contest_views,
+    proctor_views,
+    views,
+)
 
 admin_patterns = [
     path("import/", views.import_upload, name="import_upload"),
@@ -22,10 +28,22 @@ exam_patterns = [
     path("api/answer/", candidate_views.api_answer, name="api_answer"),
     path("api/focus/", candidate_views.api_focus, name="api_focus"),
     path("api/submit/", candidate_views.api_submit, name="api_submit"),
+    path("certificate/", certificate_views.candidate_download, name="certificate"),
+]
+
+# The public check of a certificate (its QR code), under /verify/.
+verify_patterns = [
+    path("<str:token>/", certificate_views.verify, name="certificate_verify"),
 ]
 
 # The proctor board, in the Wagtail admin under /admin/exams/board/.
 board_patterns = [
     path("<int:sitting_id>/", proctor_views.BoardView.as_view(), name="board"),
     path("<int:sitting_id>/action/", proctor_views.action, name="action"),
+]
+
+# The players' side of the live quiz contest (public, no account), under /play/.
+play_patterns = [
+    path("", contest_views.play, name="play"),
+    path("<str:pin>/", contest_views.join, name="join"),
 ]

@@ -28,6 +28,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from cms.models import Law
 from org.viewsets import CountyScopedPermissionPolicy, CountyScopedSnippetViewSet
 from quizzes import urls as quizzes_urls
+from quizzes.contest_admin import ContestViewSet
 from quizzes.forms import BlueprintForm, QuestionForm
 from quizzes.models import (
     Blueprint,
@@ -421,6 +422,11 @@ class SittingViewSet(CountyScopedSnippetViewSet):
                 name="results_xlsx",
             ),
             path("sitting/<int:pk>/report/", views.ReportView.as_view(), name="report"),
+            path(
+                "sitting/<int:pk>/certificate/<int:candidate>/",
+                views.certificate_pdf,
+                name="certificate",
+            ),
             path("sitting/<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
             path(
                 "sitting/<int:pk>/carry/", views.CarryFailedView.as_view(), name="carry"
@@ -479,3 +485,8 @@ def register_board_urls():
             include((quizzes_urls.board_patterns, "exam_board")),
         )
     ]
+
+
+# --- live quiz contests (quizzes/contest_admin.py) ------------------------------
+
+register_snippet(ContestViewSet)

@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "pufa.context_processors.site",
+                "study.context_processors.cadre",
             ],
         },
     },

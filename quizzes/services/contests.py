@@ -57,6 +57,7 @@ from quizzes.services.errors import QuizError
 from quizzes.services.nicknames import clean_nickname, disambiguated
 from quizzes.services.papers import (
     check_blueprint,
+    check_selection,
     displayed_keys,
     displayed_options,
     draw_paper,
@@ -139,6 +140,8 @@ def check_source(*, blueprint, questions):
         )
     if blueprint is not None:
         check_blueprint(blueprint)
+    else:
+        check_selection(getattr(q, "pk", q) for q in questions)
 
 
 def prepare_contest(*, contest):
@@ -1173,6 +1176,125 @@ def submit_answer(*, player_id, question, choice, now=None):
         return Answered(answer, True)
 
 
+# --- after the contest ----------------------------------------------------------
+
+
+def standings(contest):
+    """Every player best first, the removed ones last: rank (None if removed),
+    player, answers right, joined at which question."""
+    players = list(
+        contest.players.select_related("person", "team_place", "team_unit").order_by(
+            F("kicked_at").asc(nulls_first=True), "-score", "joined_at", "pk"
+        )
+    )
+    rows, rank, previous = [], 0, None
+    for index, player in enumerate(players, start=1):
+        if player.kicked_at is None and player.score != previous:
+            rank, previous = index, player.score
+        rows.append(
+            {
+                "rank": None if player.kicked_at else rank,
+                "player": player,
+                "team": _team_name(player),
+                "phone": player.person.phone_masked if player.person_id else "",
+            }
+        )
+    return rows
+
+
+def question_figures(contest):
+    """Per question: stem, right letters, answered, right, mean seconds taken
+    (one aggregate query over the answers)."""
+    counted = ContestAnswer.objects.filter(
+        contest=contest, player__kicked_at__isnull=True
+    )
+    figures = {
+        row["position"]: row
+        for row in counted.values("position").annotate(
+            answered=Count("pk"),
+            right=Count("pk", filter=Q(correct=True)),
+            mean_ms=Avg("elapsed_ms"),
+        )
+    }
+    items = PaperQuestion.objects.filter(paper_id=contest.paper_id).select_related(
+        "version"
+    )
+    rows = []
+    for item in items.order_by("position"):
+        row = figures.get(item.position, {})
+        rows.append(
+            {
+                "position": item.position,
+                "stem": item.version.stem,
+                "key": "".join(OPTION_LETTERS[i] for i in displayed_keys(item)),
+                "answered": row.get("answered", 0),
+                "right": row.get("right", 0),
+                "mean_seconds": round((row.get("mean_ms") or 0) / 1000, 1),
+                "played": item.position <= contest.current,
+            }
+        )
+    return rows
+
+
+def results_xlsx(contest):
+    """The contest's results as an xlsx workbook: players, then questions."""
+    from pufa.xlsx import Sheet, workbook_bytes
+
+    players = Sheet(
+        title=_("Players"),
+        note=f"{contest.title} · {contest.pin}",
+        header=[
+            _("Rank"),
+            _("Nickname"),
+            _("Team"),
+            _("Score"),
+            _("Right answers"),
+            _("Phone"),
+            _("Joined at question"),
+            _("Removed"),
+        ],
+        widths={"B": 18, "C": 18, "F": 14},
+    )
+    for row in standings(contest):
+        player = row["player"]
+        players.rows.append(
+            [
+                row["rank"] or "",
+                player.nickname,
+                row["team"],
+                player.score,
+                player.correct_count,
+                row["phone"],
+                player.joined_at_question or "",
+                _("yes") if player.kicked_at else "",
+            ]
+        )
+    questions = Sheet(
+        title=_("Questions"),
+        header=[
+            _("No."),
+            _("Question"),
+            _("Right answer"),
+            _("Answered"),
+            _("Right"),
+            _("Mean seconds"),
+        ],
+        widths={"B": 60},
+    )
+    for row in question_figures(contest):
+        questions.rows.append(
+            [
+                row["position"],
+                row["stem"],
+                row["key"],
+                row["answered"],
+                row["right"],
+                row["mean_seconds"],
+            ]
+        )
+    return workbook_bytes([players, questions])
+
+
 __all__ = [
     "Announcement",
     "answer_points",
@@ -1189,8 +1311,11 @@ __all__ = [
     "pause_question",
     "player_state",
     "prepare_contest",
+    "question_figures",
+    "results_xlsx",
     "resume_question",
     "skip_question",
+    "standings",
     "start_contest",
     "submit_answer",
 ]

@@ -614,16 +614,11 @@ def draw_paper(*, blueprint, seed=None, candidate=None):
     )[0]
 
 
-@transaction.atomic
-def selected_paper(*, questions, seed=None, points=Decimal(1)):
-    """Save one paper of hand-picked questions (a contest's selection), in the
-    order given: each at its current version, worth ``points``, its options
-    shuffled by the seed exactly as a drawn paper's are. The paper has no
-    blueprint and no candidate. Raises QuizError ``nothing_selected``,
-    ``repeated_question`` or ``not_drawable`` (a question that is not active,
-    waits for review (待复核) or has no version yet); then nothing is saved.
-    Raises the questions' use counts."""
-    ids = [getattr(question, "pk", question) for question in questions]
+def check_selection(question_ids):
+    """{question id: current version id} of a hand selection, or QuizError
+    ``nothing_selected``, ``repeated_question`` or ``not_drawable`` (a question
+    that is not active, waits for review (待复核) or has no version yet)."""
+    ids = list(question_ids)
     if not ids:
         raise QuizError("nothing_selected", _("Choose at least one question."))
     if len(set(ids)) != len(ids):
@@ -648,6 +643,18 @@ def selected_paper(*, questions, seed=None, points=Decimal(1)):
             )
             % {"ids": ", ".join(str(pk) for pk in missing)},
         )
+    return drawable
+
+
+@transaction.atomic
+def selected_paper(*, questions, seed=None, points=Decimal(1)):
+    """Save one paper of hand-picked questions (a contest's selection), in the
+    order given: each at its current version, worth ``points``, its options
+    shuffled by the seed exactly as a drawn paper's are. The paper has no
+    blueprint and no candidate. Raises what ``check_selection`` raises; then
+    nothing is saved. Raises the questions' use counts."""
+    ids = [getattr(question, "pk", question) for question in questions]
+    drawable = check_selection(ids)
     seed = new_seed() if seed is None else seed
     rule = RuleSpec(position=1, kind="", count=len(ids), points=Decimal(points))
     pool = Pool(version_of=drawable, usage={}, eligible={1: ids})
@@ -709,6 +716,7 @@ __all__ = [
     "answer_key",
     "candidate_paper",
     "check_blueprint",
+    "check_selection",
     "displayed_keys",
     "displayed_options",
     "draw_paper",

@@ -1,5 +1,6 @@
 // The episode player: playback speed, click-to-seek on chapters and transcript lines,
-// the line being spoken highlighted, and one anonymous play counted per page view.
+// the line being spoken highlighted, and one anonymous play counted per page view
+// (unless another script claims it: the "pufa:play" event).
 (function () {
   "use strict";
   var player = document.querySelector(".player");
@@ -57,6 +58,10 @@
   media.addEventListener("play", function () {
     if (counted || !player.dataset.playsUrl || !window.fetch) return;
     counted = true;
+    // Another script that counts this listening by name (the study record, for a
+    // signed-in cadre) cancels this event, so one listening is never counted twice.
+    var claim = new CustomEvent("pufa:play", { bubbles: true, cancelable: true });
+    if (!player.dispatchEvent(claim)) return;
     fetch(player.dataset.playsUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
