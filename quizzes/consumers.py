@@ -107,6 +107,11 @@ class ExamConsumer(JsonFrameConsumer):
         await self._reply(outcome)
         self.outbox.put([self._event("connect", online=True), *outcome.broadcasts])
 
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.login is None:  # refused at connect; the close is on its way
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
+
     def _open(self, device):
         login = login_of(self.scope["session"], device)
         outcome = live.current(login, claim=True)

@@ -225,16 +225,14 @@ def answer(login, *, position, choice, seq):
             _("Your paper was opened on another device; answer there."),
         )
     before = attempt.answered_count
-    _answer, changed = exams.save_answer(
+    saved, changed = exams.save_answer(
         attempt_id=attempt.pk, position=position, choice=choice, client_seq=seq
     )
     broadcasts = []
-    if changed:
-        count = Attempt.objects.values_list("answered_count", flat=True).get(
-            pk=attempt.pk
+    if changed and saved.answered_count != before:
+        broadcasts.append(
+            _row_event(attempt.candidate, "answer", answered=saved.answered_count)
         )
-        if count != before:
-            broadcasts.append(_row_event(attempt.candidate, "answer", answered=count))
     return Outcome({"type": "ack", "seq": seq, "position": position}, broadcasts)
 
 
