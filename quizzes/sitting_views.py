@@ -117,8 +117,9 @@ def sitting_links(sitting, *, can_manage):
     """The sitting's tools, as (label, url, icon), for the sitting page."""
     links = []
     if can_manage:
+        links.append((_("Edit settings"), url("edit", sitting.pk), "edit"))
+    if can_manage and sitting.status != Sitting.Status.CLOSED:
         links += [
-            (_("Edit settings"), url("edit", sitting.pk), "edit"),
             (_("Import roster"), url("roster_import", sitting.pk), "upload"),
             (_("Add people on record"), url("pick_people", sitting.pk), "user"),
         ]
