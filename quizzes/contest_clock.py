@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 1
 STALE_EVERY = 600  # sweeps
-# Fire a little after the deadline, so that the close finds it passed.
+# Fire a little after the closing time, so that the close finds it passed.
 TIMER_SLACK = 0.005
 # Frames that carry a question's deadline, by how they start when serialised.
 DEADLINE_PREFIXES = ('{"type":"contest.question"', '{"type":"contest.resumed"')
@@ -43,6 +43,8 @@ async def announce(announcement):
     if not announcement:
         return
     contest_id = announcement.contest_id
+    # The host first: a worker delivers broadcasts one after the other, and the
+    # host screen's one socket must not wait behind a thousand phones.
     for frame in announcement.host:
         await broadcast(contest_host_group(contest_id), frame)
     for frame in announcement.players:
@@ -93,7 +95,8 @@ class ContestClock:
             return
         if current:
             current[1].cancel()
-        delay = max(0.0, deadline_ms / 1000 - time.time()) + TIMER_SLACK
+        closes_at = deadline_ms / 1000 + contests.CLOSE_GRACE.total_seconds()
+        delay = max(0.0, closes_at - time.time()) + TIMER_SLACK
         handle = self.loop.call_later(delay, self._fire, contest_id, deadline_ms)
         self.timers[contest_id] = (deadline_ms, handle)
 

@@ -288,7 +288,7 @@ class ContestPlayer(models.Model):
     class Meta:
         verbose_name = _("player")
         verbose_name_plural = _("players")
-        ordering = ["contest", "-score", "joined_at", "pk"]
+        ordering = ["contest_id", "-score", "joined_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["contest", "nickname"], name="quizzes_player_unique_nickname"
@@ -335,7 +335,7 @@ class ContestAnswer(models.Model):
     class Meta:
         verbose_name = _("contest answer")
         verbose_name_plural = _("contest answers")
-        ordering = ["contest", "position", "received_at"]
+        ordering = ["contest_id", "position", "received_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["player", "position"], name="quizzes_answer_once_per_question"

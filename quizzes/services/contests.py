@@ -10,9 +10,9 @@ contest row; the question is closed by whichever comes first: a timer in a worke
 (``quizzes.contest_consumers``), the next action that finds the deadline passed
 (an answer, a host action, a reconnect: ``close_question_if_due``) or the sweep
 (``close_due_questions``). Closing is idempotent: one caller closes, the others
-see it closed. Answers are accepted only while the question is open and before its
-deadline; the close waits for answers being saved (row locks below), so the figures
-it reveals are final.
+see it closed. An answer counts if the server received it by the deadline; the
+question closes ``CLOSE_GRACE`` after it, and the close waits for answers being
+saved (row locks below), so the figures it reveals are final.
 
 Scoring. A right answer scores ``round(1000 × (1 − t / (2T)))`` where ``t`` is the
 time from the question opening to the server receiving the answer (pauses do not
@@ -30,13 +30,14 @@ them (``quizzes.contest_consumers``). None of them sends anything itself.
 """
 
 import datetime as dt
+import functools
 import logging
 import math
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Avg, Count, F, FilteredRelation, Q
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Avg, Case, Count, F, FilteredRelation, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,9 @@ LEADERBOARD_SIZE = 10
 PODIUM_SIZE = 3
 LOBBY_NAMES = 200  # nicknames a host screen gets when it (re)connects
 MAX_QUESTIONS = 50
+# Answers are judged by when they were received; the question closes this long
+# after its deadline, so that answers received in time and still being saved count.
+CLOSE_GRACE = dt.timedelta(milliseconds=200)
 # A contest left running (nobody pressed "end") is ended after this long idle.
 STALE_AFTER = dt.timedelta(hours=12)
 
@@ -190,7 +194,61 @@ def create_contest(*, title, actor=None, blueprint=None, questions=(), **setting
 def question_count(contest):
     if contest.paper_id is None:
         return 0
-    return PaperQuestion.objects.filter(paper_id=contest.paper_id).count()
+    return _paper_size(*_paper_key(contest))
+
+
+# A paper never changes once drawn (a contest redrawn in the lobby gets a new
+# one), so what frames and answers need of it is kept per process, keyed by the
+# paper's id and its random seed (an id alone may come back in a test database).
+def _paper_key(contest):
+    seed = getattr(contest, "paper_seed", None)
+    if seed is None:
+        seed = contest.paper.seed
+    return contest.paper_id, seed
+
+
+@functools.lru_cache(maxsize=256)
+def _paper_size(paper_id, _seed):
+    return PaperQuestion.objects.filter(paper_id=paper_id).count()
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A paper question as the contest shows and marks it."""
+
+    kind: str
+    stem: str
+    options: tuple  # in the order everybody sees them
+    keys: tuple  # displayed indexes of the right options
+    explanation: str
+    article_ids: tuple
+
+    @property
+    def letters(self):
+        return OPTION_LETTERS[: len(self.options)]
+
+
+def contest_question(contest, position):
+    return _question_view(*_paper_key(contest), position)
+
+
+@functools.lru_cache(maxsize=1024)
+def _question_view(paper_id, _seed, position):
+    item = (
+        PaperQuestion.objects.select_related("version")
+        .filter(paper_id=paper_id, position=position)
+        .first()
+    )
+    if item is None:
+        return None
+    return QuestionView(
+        kind=item.version.kind,
+        stem=item.version.stem,
+        options=tuple(displayed_options(item)),
+        keys=tuple(displayed_keys(item)),
+        explanation=item.version.explanation,
+        article_ids=tuple(item.version.articles.values_list("pk", flat=True)),
+    )
 
 
 # --- who may host ------------------------------------------------------------------
@@ -218,7 +276,9 @@ def player_for_token(token, *, contest_id=None):
     """The player this browser token belongs to (kicked ones too), or None."""
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
-    players = ContestPlayer.objects.select_related("contest")
+    players = ContestPlayer.objects.select_related(
+        "contest__paper", "team_place", "team_unit"
+    )
     if contest_id is not None:
         players = players.filter(contest_id=contest_id)
     return players.filter(token_hash=token_hash(token)).first()
@@ -399,25 +459,17 @@ def _player_count(contest_id):
 # --- frames ------------------------------------------------------------------------
 
 
-def _item(contest, position):
-    return (
-        PaperQuestion.objects.select_related("version")
-        .filter(paper_id=contest.paper_id, position=position)
-        .first()
-    )
-
-
-def question_frame(contest, item=None, total=None):
+def question_frame(contest, total=None):
     """The open question as players and the host see it: never its key."""
-    item = item or _item(contest, contest.current)
+    question = contest_question(contest, contest.current)
     return {
         "type": "contest.question",
         "question": contest.current,
         "total": total or question_count(contest),
-        "kind": item.version.kind,
-        "stem": item.version.stem,
-        "options": displayed_options(item),
-        "letters": OPTION_LETTERS[: len(item.option_order)],
+        "kind": question.kind,
+        "stem": question.stem,
+        "options": list(question.options),
+        "letters": question.letters,
         "seconds": contest.seconds_per_question,
         "deadline": ms(contest.question_deadline),
         "remaining_ms": _remaining_ms(contest),
@@ -529,16 +581,18 @@ def result_frame(entry, *, question, players, final=False):
     return frame
 
 
-def _articles(item):
+def _articles(question):
+    from cms.models import LawArticle
+
     return [
         {
             "law": article.law.short_name,
             "label": article.number_label,
             "text": article.text,
         }
-        for article in item.version.articles.select_related("law").order_by(
-            "law__short_name", "number"
-        )
+        for article in LawArticle.objects.filter(pk__in=question.article_ids)
+        .select_related("law")
+        .order_by("law__short_name", "number")
     ]
 
 
@@ -562,23 +616,23 @@ def _distribution(contest_id, position, option_count):
 
 def reveal_frames(contest, position):
     """After a question closes: the reveal (for everybody) and the standings."""
-    item = _item(contest, position)
-    counts, answered = _distribution(contest.pk, position, len(item.option_order))
+    question = contest_question(contest, position)
+    counts, answered = _distribution(contest.pk, position, len(question.options))
     ranked = _ranked(contest.pk, position)
     reveal = {
         "type": "contest.reveal",
         "question": position,
         "total": question_count(contest),
-        "kind": item.version.kind,
-        "stem": item.version.stem,
-        "options": displayed_options(item),
-        "letters": OPTION_LETTERS[: len(item.option_order)],
-        "correct": displayed_keys(item),
+        "kind": question.kind,
+        "stem": question.stem,
+        "options": list(question.options),
+        "letters": question.letters,
+        "correct": list(question.keys),
         "counts": counts,
         "answered": answered,
         "players": len(ranked),
-        "explanation": item.version.explanation,
-        "articles": _articles(item),
+        "explanation": question.explanation,
+        "articles": _articles(question),
         "leaderboard": _board(ranked),
         "teams": team_scores(contest),
     }
@@ -625,7 +679,7 @@ def _state_contest(contest, total):
 
 def host_state(contest):
     """Everything a host screen needs to draw the contest as it is now."""
-    contest = Contest.objects.get(pk=contest.pk)
+    contest = Contest.objects.select_related("paper").get(pk=contest.pk)
     total = question_count(contest)
     players = _active_players(contest.pk).select_related("team_place", "team_unit")
     frame = {
@@ -656,12 +710,14 @@ def _phase_frames(contest, total):
     return {}
 
 
-def player_state(player):
+def player_state(player, *, fresh=False):
     """What a player's phone needs after (re)connecting: its own name and score,
-    the open question (never its key) and whether it answered it, or its result."""
-    player = ContestPlayer.objects.select_related(
-        "contest", "team_place", "team_unit"
-    ).get(pk=player.pk)
+    the open question (never its key) and whether it answered it, or its result.
+    ``fresh``: ``player`` was just loaded with its contest (``player_for_token``)."""
+    if not fresh:
+        player = ContestPlayer.objects.select_related(
+            "contest__paper", "team_place", "team_unit"
+        ).get(pk=player.pk)
     contest = player.contest
     total = question_count(contest)
     frame = {
@@ -716,7 +772,11 @@ def answers_frame(contest_id, position):
 
 def _locked(contest_id):
     try:
-        return Contest.objects.select_for_update().get(pk=contest_id)
+        return (
+            Contest.objects.select_for_update(of=("self",))
+            .select_related("paper")
+            .get(pk=contest_id)
+        )
     except Contest.DoesNotExist:
         raise QuizError("no_contest", _("This contest does not exist.")) from None
 
@@ -873,17 +933,23 @@ def _clock_frame(kind, contest):
     }
 
 
+def _locked_player(player_id, contest_id=None):
+    """The player's row, locked — and only it: a FOR UPDATE over a join (an
+    ordering through the contest) would lock the contest row too, and answers
+    arriving together would deadlock on it."""
+    players = ContestPlayer.objects.select_for_update(of=("self",)).filter(pk=player_id)
+    if contest_id is not None:
+        players = players.filter(contest_id=contest_id)
+    return players.order_by().first()
+
+
 def kick_player(*, contest_id, player_id, actor):
     """Remove a player (e.g. an offensive nickname): off the leaderboard and the
     counts; their phone is disconnected and cannot come back with the same
     browser. Raises QuizError ``no_player``."""
     with transaction.atomic():
         contest = _locked(contest_id)
-        player = (
-            ContestPlayer.objects.select_for_update()
-            .filter(contest=contest, pk=player_id)
-            .first()
-        )
+        player = _locked_player(player_id, contest_id=contest.pk)
         if player is None:
             raise QuizError("no_player", _("This player is not in the contest."))
         if player.kicked_at:
@@ -1003,7 +1069,7 @@ def close_question_if_due(*, contest_id, now=None):
         )
         if contest is None or contest.question_deadline is None:
             return None
-        if now < contest.question_deadline:
+        if now < contest.question_deadline + CLOSE_GRACE:
             return None
         return _close(contest, ContestAction.Kind.TIMER, None, now)
 
@@ -1012,7 +1078,9 @@ def close_due_questions(*, contest_ids=None, now=None):
     """The sweep: close every open question whose deadline passed (of these
     contests, or all). Returns the Announcements. Safe in several workers at once."""
     now = now or timezone.now()
-    due = Contest.objects.filter(phase=Phase.QUESTION, question_deadline__lte=now)
+    due = Contest.objects.filter(
+        phase=Phase.QUESTION, question_deadline__lte=now - CLOSE_GRACE
+    )
     if contest_ids is not None:
         due = due.filter(pk__in=list(contest_ids))
     announcements = []
@@ -1074,14 +1142,21 @@ def _contest_for_answer(contest_id):
     phones answer at once without queueing) but not with the close's FOR UPDATE.
     SQLite runs one writing transaction at a time anyway."""
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Contest._meta.db_table)
+        quote = connection.ops.quote_name
+        contest_table = quote(Contest._meta.db_table)
+        paper_table = quote(
+            Contest._meta.get_field("paper").related_model._meta.db_table
+        )
         rows = list(
             Contest.objects.raw(
-                f"SELECT * FROM {table} WHERE id = %s FOR KEY SHARE", [contest_id]
+                f"SELECT c.*, p.seed AS paper_seed FROM {contest_table} c "
+                f"JOIN {paper_table} p ON p.id = c.paper_id "
+                "WHERE c.id = %s FOR KEY SHARE OF c",
+                [contest_id],
             )
         )
         return rows[0] if rows else None
-    return Contest.objects.filter(pk=contest_id).first()
+    return Contest.objects.select_related("paper").filter(pk=contest_id).first()
 
 
 @dataclass
@@ -1090,90 +1165,194 @@ class Answered:
     created: bool
 
 
-def submit_answer(*, player_id, question, choice, now=None):
-    """Accept a player's answer to the open question: once. A resend (a phone
-    double-submitting) returns the answer already saved, changed in nothing.
+@dataclass(frozen=True)
+class Submission:
+    """One answer as a socket received it: ``received_at`` is the server's time
+    of receipt, which the deadline and the speed score are judged by."""
 
-    Correctness and points are decided now but told to nobody before the question
-    closes. Raises QuizError ``bad_message``, ``removed``, ``not_open`` (no
-    question is open), ``wrong_question`` (the answer is for another question),
-    ``paused``, ``too_late`` (after the deadline: the caller should close the
-    question, ``close_question_if_due``) or ``bad_choice``.
+    player_id: int
+    question: object  # checked: must be an int
+    choice: object
+    received_at: dt.datetime
+
+
+def submit_answer(*, player_id, question, choice, now=None):
+    """Accept one answer (see ``submit_answers``); raise its refusal."""
+    submission = Submission(player_id, question, choice, now or timezone.now())
+    (outcome,) = submit_answers([submission])
+    if isinstance(outcome, QuizError):
+        raise outcome
+    return outcome
+
+
+def submit_answers(submissions):
+    """Accept players' answers to the open question: each at most once. A resend
+    (a phone double-submitting) gets the answer already saved, changed in nothing.
+
+    Returns one outcome per submission, in order: ``Answered`` or the QuizError
+    refusing it — ``bad_message``, ``removed``, ``not_open`` (no question is
+    open), ``wrong_question`` (the answer names another question), ``paused``,
+    ``too_late`` (received after the deadline) or ``bad_choice``. Correctness and
+    points are decided now but told to nobody before the question closes.
+
+    The answers of one contest are saved in one transaction: a worker that has
+    received many at once (2,000 phones answering together) pays for one commit,
+    not for one each.
     """
-    now = now or timezone.now()
-    if type(question) is not int:
-        raise QuizError("bad_message", _("The answer message is incomplete."))
-    contest_id = (
-        ContestPlayer.objects.filter(pk=player_id)
-        .values_list("contest_id", flat=True)
-        .first()
+    outcomes = [None] * len(submissions)
+    by_contest = {}
+    valid_ids = [
+        s.player_id for s in submissions if type(s.player_id) is int and s.player_id > 0
+    ]
+    contest_of = dict(
+        ContestPlayer.objects.filter(pk__in=valid_ids).values_list("pk", "contest_id")
     )
-    if contest_id is None:
-        raise QuizError("removed", _("You were removed from this contest."))
+    for index, submission in enumerate(submissions):
+        if type(submission.question) is not int:
+            outcomes[index] = QuizError(
+                "bad_message", _("The answer message is incomplete.")
+            )
+        elif submission.player_id not in contest_of:
+            outcomes[index] = QuizError("removed", REMOVED)
+        else:
+            contest_id = contest_of[submission.player_id]
+            by_contest.setdefault(contest_id, []).append(index)
+    for contest_id, indexes in by_contest.items():
+        results = _submit_to_contest(contest_id, [submissions[i] for i in indexes])
+        for index, outcome in zip(indexes, results, strict=True):
+            outcomes[index] = outcome
+    return outcomes
+
+
+REMOVED = _("You were removed from this contest.")
+
+
+def _submit_to_contest(contest_id, submissions):
     with transaction.atomic():
-        # The contest first, then the player: the order kick_player takes them in.
         contest = _contest_for_answer(contest_id)
-        player = (
-            ContestPlayer.objects.select_for_update()
-            .filter(pk=player_id)
-            .only("pk", "contest_id", "kicked_at", "streak", "streak_until")
-            .first()
-        )
-        if player is None or player.kicked_at:
-            raise QuizError("removed", _("You were removed from this contest."))
-        existing = ContestAnswer.objects.filter(
-            player=player, position=question
-        ).first()
-        if existing is not None:
-            return Answered(existing, False)
+        ids = sorted({s.player_id for s in submissions})
+        # Players' rows in id order (the order every batch takes them in); only
+        # their rows: the contest row is held by _contest_for_answer.
+        players = {
+            p.pk: p
+            for p in ContestPlayer.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .only("pk", "kicked_at", "streak", "streak_until")
+        }
+        positions = {s.question for s in submissions}
+        saved = {
+            (a.player_id, a.position): a
+            for a in ContestAnswer.objects.filter(
+                player_id__in=ids, position__in=positions
+            )
+        }
+        outcomes, new = [], []
+        for submission in submissions:
+            outcome = _judge(contest, players[submission.player_id], submission, saved)
+            if isinstance(outcome, ContestAnswer):
+                # A second copy in this batch (a double tap) finds it here.
+                saved[(outcome.player_id, outcome.position)] = outcome
+                new.append(outcome)
+                outcome = Answered(outcome, True)
+            outcomes.append(outcome)
+        if new:
+            ContestAnswer.objects.bulk_create(new)
+            _add_to_totals(new)
+        return outcomes
+
+
+def _judge(contest, player, submission, saved):
+    """A new ContestAnswer (not yet saved), the saved one (``Answered``), or the
+    QuizError refusing the submission."""
+    question = submission.question
+    if player.kicked_at:
+        return QuizError("removed", REMOVED)
+    existing = saved.get((player.pk, question))
+    if existing is not None:
+        return Answered(existing, False)
+    if contest.phase != Phase.QUESTION or question != contest.current:
+        if question == contest.current and contest.phase == Phase.REVEAL:
+            return QuizError("too_late", TOO_LATE)
         if contest.phase != Phase.QUESTION:
-            raise QuizError("not_open", _("No question is open now."))
-        if question != contest.current:
-            raise QuizError(
-                "wrong_question", _("This question is not the one open now.")
-            )
-        if contest.question_deadline is None:
-            raise QuizError("paused", _("The contest is paused; wait a moment."))
-        if now > contest.question_deadline:
-            raise QuizError("too_late", _("Time is up for this question."))
-        item = _item(contest, question)
-        valid = _valid_choice(item.version.kind, choice, len(item.option_order))
-        if valid is None:
-            raise QuizError("bad_choice", _("This answer is not one of the options."))
-        correct = valid == displayed_keys(item)
-        streak = 0
-        if correct:
-            continuing = player.streak and player.streak_until == question - 1
-            streak = player.streak + 1 if continuing else 1
-        elapsed = max(0, int((now - contest.question_opened_at).total_seconds() * 1000))
-        points, bonus = answer_points(
-            correct=correct,
-            elapsed_ms=elapsed,
-            seconds=contest.seconds_per_question,
-            speed_scoring=contest.speed_scoring,
-            streak=streak,
-            streak_bonus=contest.streak_bonus,
+            return QuizError("not_open", _("No question is open now."))
+        return QuizError("wrong_question", _("This question is not the one open now."))
+    if contest.question_deadline is None:
+        return QuizError("paused", _("The contest is paused; wait a moment."))
+    received = submission.received_at
+    if received > contest.question_deadline:
+        return QuizError("too_late", TOO_LATE)
+    view = contest_question(contest, question)
+    valid = _valid_choice(view.kind, submission.choice, len(view.options))
+    if valid is None:
+        return QuizError("bad_choice", _("This answer is not one of the options."))
+    correct = valid == list(view.keys)
+    streak = 0
+    if correct:
+        continuing = player.streak and player.streak_until == question - 1
+        streak = player.streak + 1 if continuing else 1
+        # Later answers of this batch by the same player see this one.
+        player.streak, player.streak_until = streak, question
+    elapsed = max(
+        0, int((received - contest.question_opened_at).total_seconds() * 1000)
+    )
+    points, bonus = answer_points(
+        correct=correct,
+        elapsed_ms=elapsed,
+        seconds=contest.seconds_per_question,
+        speed_scoring=contest.speed_scoring,
+        streak=streak,
+        streak_bonus=contest.streak_bonus,
+    )
+    answer = ContestAnswer(
+        contest_id=contest.pk,
+        player_id=player.pk,
+        position=question,
+        choice=valid,
+        received_at=received,
+        elapsed_ms=elapsed,
+        correct=correct,
+        points=points,
+        bonus=bonus,
+    )
+    answer.streak = streak  # for the player's running totals
+    return answer
+
+
+TOO_LATE = _("Time is up for this question.")
+
+
+def _add_to_totals(answers):
+    """Add new answers (one per player: only the open question is answered) to
+    their players' running totals: one UPDATE for all."""
+    total = models.PositiveIntegerField()
+    small = models.PositiveSmallIntegerField()
+    gained = Case(
+        *(When(pk=a.player_id, then=Value(a.points + a.bonus)) for a in answers),
+        default=Value(0),
+        output_field=total,
+    )
+    right = [a for a in answers if a.correct]
+    updates = {"score": F("score") + gained}
+    if right:
+        updates["correct_count"] = F("correct_count") + Case(
+            *(When(pk=a.player_id, then=Value(1)) for a in right),
+            default=Value(0),
+            output_field=small,
         )
-        answer = ContestAnswer.objects.create(
-            contest_id=contest.pk,
-            player=player,
-            position=question,
-            choice=valid,
-            received_at=now,
-            elapsed_ms=elapsed,
-            correct=correct,
-            points=points,
-            bonus=bonus,
+        updates["streak"] = Case(
+            *(When(pk=a.player_id, then=Value(a.streak)) for a in right),
+            default=F("streak"),
+            output_field=small,
         )
-        updates = {"score": F("score") + points + bonus}
-        if correct:
-            updates.update(
-                correct_count=F("correct_count") + 1,
-                streak=streak,
-                streak_until=question,
-            )
-        ContestPlayer.objects.filter(pk=player.pk).update(**updates)
-        return Answered(answer, True)
+        updates["streak_until"] = Case(
+            *(When(pk=a.player_id, then=Value(a.position)) for a in right),
+            default=F("streak_until"),
+            output_field=small,
+        )
+    ContestPlayer.objects.filter(pk__in={a.player_id for a in answers}).update(
+        **updates
+    )
 
 
 # --- after the contest ----------------------------------------------------------

@@ -243,7 +243,7 @@ def test_the_question_closes_once_when_its_deadline_passes(clock):
     assert reveal["leaderboard"][0]["nickname"] == player.nickname
     assert reveal["explanation"]
     refused(
-        "not_open", contests.submit_answer, player_id=other.pk, question=1, choice=RIGHT
+        "too_late", contests.submit_answer, player_id=other.pk, question=1, choice=RIGHT
     )
     assert ContestAction.objects.filter(contest=contest, kind="timer").count() == 1
 
