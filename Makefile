@@ -42,15 +42,17 @@ setup: venv
 # Browser tests need Debian's Chromium and a CJK font (Playwright's own download
 # cannot reach the internet here). Installed when missing and we may; otherwise the
 # browser tests skip and say why.
+# The PDF tests (tickets, certificates) read text and render pages with poppler-utils.
 browsers:
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy'; then \
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy' \
+		&& command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null; then \
 		true; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Chromium and a CJK font for the browser tests"; \
+		echo "Installing Chromium, a CJK font and poppler-utils for the browser and PDF tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium fonts-wqy-microhei >/dev/null) || echo "Could not install Chromium: browser tests will skip"; \
+			chromium fonts-wqy-microhei poppler-utils >/dev/null) || echo "Could not install them: browser and PDF tests will skip"; \
 	else \
-		echo "Chromium or a CJK font is missing and cannot be installed here: browser tests will skip"; \
+		echo "Chromium, a CJK font or poppler-utils is missing and cannot be installed here: browser and PDF tests will skip"; \
 	fi
 
 lint: venv

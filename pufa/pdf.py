@@ -39,7 +39,14 @@ def draw_qr(pdf, url, *, left, bottom, size):
 
 
 def wrap(text, width):
-    """Cut text into lines of at most ``width`` characters (CJK text has no spaces
-    to break at)."""
-    text = str(text)
-    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    """Cut text into lines at most ``width`` CJK characters wide (CJK text has no
+    spaces to break at); Latin letters and digits count as half a character."""
+    lines, line, used = [], "", 0.0
+    for char in str(text):
+        size = 1.0 if ord(char) >= 0x2E80 else 0.5
+        if line and used + size > width:
+            lines.append(line)
+            line, used = "", 0.0
+        line += char
+        used += size
+    return [*lines, line] if line or not lines else lines

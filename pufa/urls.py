@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("exam/", include((quizzes_urls.exam_patterns, "exam"))),
+    path("verify/", include(quizzes_urls.verify_patterns)),
     path("play/", include((quizzes_urls.play_patterns, "contest"))),
     path("", include("cms.urls")),
     path("", include("events.urls")),

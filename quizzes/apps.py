@@ -13,8 +13,17 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Exams and quizzes")
 
     def ready(self):
+        from django.apps import apps
+
         from org import roles
         from quizzes import signals  # noqa: F401  (flags questions of amended laws)
+        from quizzes.services import hooks
+
+        if apps.is_installed("events"):
+            # A closed sitting's candidates count in the reach ledger.
+            from quizzes.reach import count_closed_sitting
+
+            hooks.on_sitting_closed(count_closed_sitting)
 
         # 考务 (proctors) run the exams: they keep the bank and the blueprints.
         # Editors write draft questions; reviewers check them, activate them and

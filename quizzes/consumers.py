@@ -107,6 +107,11 @@ class ExamConsumer(JsonFrameConsumer):
         await self._reply(outcome)
         self.outbox.put([self._event("connect", online=True), *outcome.broadcasts])
 
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.login is None:  # refused at connect; the close is on its way
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
+
     def _open(self, device):
         login = login_of(self.scope["session"], device)
         outcome = live.current(login, claim=True)
@@ -136,11 +141,21 @@ class ExamConsumer(JsonFrameConsumer):
         self.phase = outcome.reply["type"]
         await self.send_frame(outcome.reply)
 
-    async def call(self, function, *, echo=None, **kwargs):
-        """Run a ``live`` service, reply and broadcast; errors become frames."""
+    async def call(self, function, *, echo=None, parallel=False, **kwargs):
+        """Run a ``live`` service, reply and broadcast; errors become frames.
+
+        ``parallel`` runs it in the thread pool instead of the worker's one
+        database thread: answers (every candidate, every click) then wait only
+        for their own row lock, not behind every other socket's call.
+        """
         extra = {"seq": echo} if type(echo) is int else {}
+        run = (
+            database_sync_to_async(function, thread_sensitive=False)
+            if parallel
+            else database_sync_to_async(function)
+        )
         try:
-            outcome = await database_sync_to_async(function)(self.login, **kwargs)
+            outcome = await run(self.login, **kwargs)
         except QuizError as error:
             await self.send_error(error.code, error.message, **extra)
             if error.code == "not_logged_in":
@@ -169,6 +184,7 @@ class ExamConsumer(JsonFrameConsumer):
         await self.call(
             live.answer,
             echo=frame.get("seq"),
+            parallel=True,
             position=frame.get("position"),
             choice=frame.get("choice"),
             seq=frame.get("seq"),

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cms.models import Law, MustKnowList
@@ -128,11 +128,13 @@ def load_blueprint():
 
 
 def load(command):
+    from quizzes import demo_exams
     from quizzes.demo_contest import load_contest
 
     added = load_questions()
     blueprint = load_blueprint()
     contest, _created = load_contest()
+    (closed, retake), _new = demo_exams.load(blueprint)
     counts = "，".join(
         f"{KIND_NAMES[kind]} {Question.objects.filter(kind=kind).count()}"
         for kind in QuestionKind
@@ -152,4 +154,15 @@ def load(command):
             "pass_mark": f"{blueprint.pass_mark.normalize():f}",
             "contest": contest,
             "pin": contest.pin,
+        } + _(
+            " Sittings: %(closed)s (closed, %(sat)d papers graded) and its retake "
+            "%(retake)s (%(carried)d candidates, opens %(opens)s)."
+        ) % {
+            "closed": closed,
+            "sat": closed.candidates.filter(attempts__status="graded")
+            .distinct()
+            .count(),
+            "retake": retake,
+            "carried": retake.candidates.count(),
+            "opens": timezone.localtime(retake.opens_at).strftime("%Y-%m-%d %H:%M"),
         }

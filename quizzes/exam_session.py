@@ -33,7 +33,9 @@ def login_of(session, device=None):
     """The session's ``Login`` (None if nobody is logged in). A well-formed
     ``device`` from the client (one browser tab's id) replaces the session's."""
     data = session.get(SESSION_KEY)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not all(
+        type(data.get(key)) is int for key in ("candidate", "ticket")
+    ):
         return None
     if not (device and DEVICE_PATTERN.match(device)):
         device = data.get("device", "")

@@ -23,7 +23,14 @@ from org.models import Person, Unit
 from org.scoping import scope_for
 from quizzes.formats.common import check_length
 from quizzes.models import Question, Sitting, Ticket
-from quizzes.services import admission, keyfix, reports, results, rosters
+from quizzes.services import (
+    admission,
+    certificates,
+    keyfix,
+    reports,
+    results,
+    rosters,
+)
 from quizzes.services.errors import QuizError
 from quizzes.sitting_forms import (
     PickPeopleForm,
@@ -33,8 +40,6 @@ from quizzes.sitting_forms import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The live proctor board (its own views): linked from the sitting page.
-BOARD_PATH = "/admin/exams/board/{pk}/"
 PAGE_SIZE = 50
 URLS = "wagtailsnippets_quizzes_sitting"
 
@@ -112,13 +117,14 @@ def sitting_links(sitting, *, can_manage):
     """The sitting's tools, as (label, url, icon), for the sitting page."""
     links = []
     if can_manage:
+        links.append((_("Edit settings"), url("edit", sitting.pk), "edit"))
+    if can_manage and sitting.status != Sitting.Status.CLOSED:
         links += [
-            (_("Edit settings"), url("edit", sitting.pk), "edit"),
             (_("Import roster"), url("roster_import", sitting.pk), "upload"),
             (_("Add people on record"), url("pick_people", sitting.pk), "user"),
         ]
     links += [
-        (_("Proctor board"), BOARD_PATH.format(pk=sitting.pk), "view"),
+        (_("Proctor board"), reverse("exam_board:board", args=[sitting.pk]), "view"),
         (_("Results"), url("results", sitting.pk), "table"),
         (_("Question analysis"), url("report", sitting.pk), "list-ol"),
     ]
@@ -335,6 +341,18 @@ class ReportView(SittingMixin, TemplateView):
         return super().get_context_data(
             items=reports.item_analysis(self.sitting), **kwargs
         )
+
+
+def certificate_pdf(request, pk, candidate):
+    """The certificate of a candidate's counted attempt (issued on first asking)."""
+    from quizzes.certificate_views import pdf_response
+
+    sitting = scoped_sitting(request, pk)
+    candidate = get_object_or_404(sitting.candidates, pk=candidate)
+    attempt = results.counted_attempts(sitting).get(candidate.pk)
+    if attempt is None:
+        raise Http404
+    return pdf_response(certificates.issue_certificate(attempt))
 
 
 def report_xlsx(request, pk):

@@ -12,3 +12,11 @@ def record_contest_reach(contest_id):
     from quizzes.contest_reach import record_contest_reach as record
 
     record(contest_id=contest_id)
+
+
+@task(backend=BACKGROUND)
+def record_sitting_reach(sitting_id):
+    """Count a closed sitting's candidates in the reach ledger (idempotent)."""
+    from quizzes.reach import record_sitting_reach as record
+
+    record(sitting_id=sitting_id)

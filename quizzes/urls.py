@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from quizzes import candidate_views, contest_views, proctor_views, views
+from quizzes import (
+    candidate_views,
+    certificate_views,
+    contest_views,
+    proctor_views,
+    views,
+)
 
 admin_patterns = [
     path("import/", views.import_upload, name="import_upload"),
@@ -22,6 +28,12 @@ exam_patterns = [
     path("api/answer/", candidate_views.api_answer, name="api_answer"),
     path("api/focus/", candidate_views.api_focus, name="api_focus"),
     path("api/submit/", candidate_views.api_submit, name="api_submit"),
+    path("certificate/", certificate_views.candidate_download, name="certificate"),
+]
+
+# The public check of a certificate (its QR code), under /verify/.
+verify_patterns = [
+    path("<str:token>/", certificate_views.verify, name="certificate_verify"),
 ]
 
 # The proctor board, in the Wagtail admin under /admin/exams/board/.

@@ -422,6 +422,11 @@ class SittingViewSet(CountyScopedSnippetViewSet):
                 name="results_xlsx",
             ),
             path("sitting/<int:pk>/report/", views.ReportView.as_view(), name="report"),
+            path(
+                "sitting/<int:pk>/certificate/<int:candidate>/",
+                views.certificate_pdf,
+                name="certificate",
+            ),
             path("sitting/<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
             path(
                 "sitting/<int:pk>/carry/", views.CarryFailedView.as_view(), name="carry"

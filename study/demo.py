@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from cms.models import EpisodePage, Law
 from org.models import Place, Unit
 from org.services import find_or_create_person, id_number_check_character
+from quizzes.services.papers import displayed_keys
 from study.models import ListeningDay, PracticeSession, StudyProfile
 from study.services.errors import StudyError
-from study.services.practice import answer_item, displayed_key, start_practice
+from study.services.practice import answer_item, start_practice
 from study.services.reach import count_listening
 
 # name, first 17 digits of the (fake) identity number, phone, unit, position,
@@ -139,7 +140,7 @@ def _practice(person, year, misses):
     except StudyError:
         return  # no questions in the bank
     for item in paper.items.select_related("version").order_by("position"):
-        key = displayed_key(item)
+        key = displayed_keys(item)
         choice = [(key[0] + 1) % 2] if item.position <= misses else key
         answer_item(
             person=person,

@@ -36,6 +36,9 @@ def demo_data(django_db_setup, django_db_blocker):
     the module. (Loading the demo takes long; once per module instead of per test.)
     Use with the ``db`` fixture (not transactional tests).
     """
+    # The cache may hold what an earlier module's rolled-back rows left (paper
+    # shapes by id, and SQLite reuses the ids): the per-test clear runs too late.
+    clear_cache()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()

@@ -9,6 +9,7 @@ ones stay valid).
 import io
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,14 +19,12 @@ from pufa.pdf import cjk_font, draw_qr, wrap
 from quizzes.services.errors import QuizError
 from quizzes.services.tickets import issue_ticket, issue_tickets, normalise_code
 
-# The candidate pages log a candidate in at this address (the code in the path).
-TICKET_LOGIN_PATH = "/exam/t/{code}/"
 PER_PAGE_CHOICES = (1, 4)
 
 
 def ticket_url(code):
     """The absolute login address a ticket's QR code holds."""
-    return public_url(TICKET_LOGIN_PATH.format(code=normalise_code(code)))
+    return public_url(reverse("exam:ticket_login", args=[normalise_code(code)]))
 
 
 def _window(sitting):

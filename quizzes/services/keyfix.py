@@ -71,11 +71,9 @@ def fix_key(*, question, actor, dry_run=False):
     (after a fix, or when the edit changed more than the key).
     """
     with transaction.atomic():
-        question = (
-            Question.objects.select_for_update()
-            .select_related("current_version")
-            .get(pk=question.pk)
-        )
+        # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side
+        # of the outer join to current_version.
+        question = Question.objects.select_for_update().get(pk=question.pk)
         stale = wrong_key_versions(question)
         if not stale:
             raise QuizError(

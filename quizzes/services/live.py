@@ -43,8 +43,8 @@ class Outcome:
     broadcasts: list = field(default_factory=list)
 
 
-def candidate_of(login):
-    """The logged-in candidate. Raises QuizError ``not_logged_in`` when the ticket
+def check_login(login):
+    """Raises QuizError ``not_logged_in`` when nobody is logged in or the ticket
     was revoked or reissued (the session ends with it)."""
     if login is None or not ticket_is_valid(login.candidate_id, login.ticket_id):
         raise QuizError(
@@ -54,6 +54,11 @@ def candidate_of(login):
                 "your admission ticket, or ask the proctor for a new one."
             ),
         )
+
+
+def candidate_of(login):
+    """The logged-in candidate (see ``check_login``)."""
+    check_login(login)
     return Candidate.objects.select_related("sitting", "person__unit").get(
         pk=login.candidate_id
     )
@@ -169,8 +174,9 @@ def start(login):
         attempt, broadcasts = _claim(candidate, attempt, login.device)
         return Outcome(state_frame(attempt), broadcasts)
     attempt = exams.start_attempt(candidate=candidate, device=login.device)
+    state = state_frame(attempt)
     return Outcome(
-        state_frame(attempt),
+        state,
         [
             _row_event(
                 candidate,
@@ -179,6 +185,7 @@ def start(login):
                 attempt=attempt.pk,
                 deadline=epoch_ms(attempt.deadline),
                 answered=attempt.answered_count,
+                total=len(state["paper"]["questions"]),
                 focus_losses=0,
             )
         ],
@@ -201,8 +208,13 @@ def answer(login, *, position, choice, seq):
         and len(choice) <= MAX_CHOICES
     ):
         raise QuizError("bad_message", _("The answer message is incomplete."))
-    candidate = candidate_of(login)
-    attempt = _running_attempt(candidate)
+    # The hot path: the ticket and the attempt, without loading the candidate.
+    check_login(login)
+    attempt = (
+        Attempt.objects.select_related("candidate")
+        .filter(candidate_id=login.candidate_id, status=Attempt.Status.IN_PROGRESS)
+        .first()
+    )
     if attempt is None:
         raise QuizError(
             "not_in_progress", _("This paper has been submitted; it is closed.")
@@ -213,16 +225,14 @@ def answer(login, *, position, choice, seq):
             _("Your paper was opened on another device; answer there."),
         )
     before = attempt.answered_count
-    _answer, changed = exams.save_answer(
+    saved, changed = exams.save_answer(
         attempt_id=attempt.pk, position=position, choice=choice, client_seq=seq
     )
     broadcasts = []
-    if changed:
-        count = Attempt.objects.values_list("answered_count", flat=True).get(
-            pk=attempt.pk
+    if changed and saved.answered_count != before:
+        broadcasts.append(
+            _row_event(attempt.candidate, "answer", answered=saved.answered_count)
         )
-        if count != before:
-            broadcasts.append(_row_event(candidate, "answer", answered=count))
     return Outcome({"type": "ack", "seq": seq, "position": position}, broadcasts)
 
 

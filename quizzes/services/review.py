@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cms.citations import episodes_citing
 from quizzes.models import Attempt, ReviewWhen
-from quizzes.services.grading import band_of, pass_mark_of
+from quizzes.services.grading import CENT, band_of, pass_mark_of
 from quizzes.services.papers import answer_key, candidate_paper
 
 
@@ -81,7 +81,7 @@ def review(attempt):
         return result
     if show_score and attempt.score is not None:
         result.update(
-            score=str(attempt.score),
+            score=str(attempt.score.quantize(CENT)),  # 0 → 0.00, as stored
             total=str(attempt.paper.total_points),
             passed=attempt.passed,
             band=band_of(sitting, attempt.score, attempt.paper.total_points),

@@ -25,6 +25,8 @@ from quizzes.models import OPTION_LETTERS, QuestionKind
 from quizzes.services.grading import score_item
 from quizzes.services.papers import (
     RuleSpec,
+    displayed_keys,
+    displayed_options,
     load_pool,
     new_seed,
     option_orders,
@@ -243,16 +245,6 @@ def clean_choice(kind, choice, option_count):
     return chosen
 
 
-def displayed_key(item):
-    """The right options as the cadre saw them (displayed indexes, sorted)."""
-    shown = {original: index for index, original in enumerate(item.option_order)}
-    return sorted(shown[k] for k in item.version.keys)
-
-
-def displayed_options(item):
-    return [item.version.options[i] for i in item.option_order]
-
-
 @dataclass
 class Feedback:
     """What the cadre sees right after answering one question."""
@@ -281,7 +273,7 @@ def feedback_for(item):
         position=item.position,
         correct=bool(item.correct),
         choice=list(item.choice),
-        key=displayed_key(item),
+        key=displayed_keys(item),
         explanation=version.explanation,
         articles=[
             {
@@ -341,7 +333,7 @@ def answer_item(*, person, session_id, position, choice, now=None):
             )
             raise StudyError("bad_choice", message)
         correct, _points = score_item(
-            kind=version.kind, choice=chosen, key=displayed_key(item), points=1
+            kind=version.kind, choice=chosen, key=displayed_keys(item), points=1
         )
         item.choice, item.correct, item.answered_at = chosen, correct, now
         item.save(update_fields=["choice", "correct", "answered_at"])

@@ -7,8 +7,8 @@
   cadre one 人 however many episodes they hear.
 - Practice: a finished practice paper counts the cadre once a month in the month's
   “网上学法” event.
-- Lectures and exams are already in the ledger (check-ins, the exam's own
-  recording); the study record only reads them.
+- Lectures and exams are already in the ledger (check-ins; ``quizzes.reach``
+  records a closed sitting's sitters); the study record only reads them.
 """
 
 import datetime

@@ -20,7 +20,8 @@ from cms.models import Law, LawArticle
 from org.services import find_or_create_person
 from quizzes.models import QuestionKind, QuestionStatus
 from quizzes.services.bank import QuestionData, create_question
-from study.services.practice import answer_item, displayed_key, start_practice
+from quizzes.services.papers import displayed_keys
+from study.services.practice import answer_item, start_practice
 
 cadre, _ = find_or_create_person(
     full_name="错题测试干部", id_number="{ID_NUMBER}", phone="{PHONE}"
@@ -45,7 +46,7 @@ questions = [
 made = [create_question(data, status=QuestionStatus.ACTIVE) for data in questions]
 paper = start_practice(person=cadre, law=law)
 for item in paper.items.select_related("version"):
-    key = displayed_key(item)
+    key = displayed_keys(item)
     answer_item(person=cadre, session_id=paper.pk, position=item.position,
                 choice=[(key[0] + 1) % 4])
 print(json.dumps({{

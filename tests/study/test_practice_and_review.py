@@ -3,11 +3,11 @@ until every question in it is answered right."""
 
 import pytest
 
+from quizzes.services.papers import displayed_keys
 from study.models import PracticeSession, ReviewItem
 from study.services.errors import StudyError
 from study.services.practice import (
     answer_item,
-    displayed_key,
     open_review_items,
     practice_laws,
     start_practice,
@@ -28,7 +28,7 @@ def answer(person, session, *, right_positions=None, wrong_positions=()):
     """Answer every question of a session, wrong at ``wrong_positions``."""
     results = []
     for item in session.items.select_related("version").order_by("position"):
-        key = displayed_key(item)
+        key = displayed_keys(item)
         choice = wrong(key) if item.position in wrong_positions else key
         results.append(
             answer_item(
@@ -53,11 +53,11 @@ def test_feedback_shows_the_answer_the_explanation_and_the_episode(cadre):
         person=cadre,
         session_id=session.pk,
         position=1,
-        choice=wrong(displayed_key(item)),
+        choice=wrong(displayed_keys(item)),
     )
 
     assert not feedback.correct
-    assert feedback.key == displayed_key(item)
+    assert feedback.key == displayed_keys(item)
     assert feedback.explanation == "禁止从建筑物中抛掷物品。"
     [cited] = feedback.articles
     assert cited["label"] == "民法典第一千二百五十四条"
@@ -74,10 +74,10 @@ def test_a_second_answer_to_the_same_question_changes_nothing(cadre, law_questio
         person=cadre,
         session_id=session.pk,
         position=1,
-        choice=wrong(displayed_key(item)),
+        choice=wrong(displayed_keys(item)),
     )
     again = answer_item(
-        person=cadre, session_id=session.pk, position=1, choice=displayed_key(item)
+        person=cadre, session_id=session.pk, position=1, choice=displayed_keys(item)
     )
     session.refresh_from_db()
     assert (first.correct, again.correct) == (False, False)

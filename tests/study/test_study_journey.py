@@ -14,9 +14,9 @@ import time_machine
 from events.models import Attendance, Event
 from events.services import ReachFilter, check_in, totals
 from quizzes.services import exams
-from quizzes.services.papers import answer_key
+from quizzes.services.papers import answer_key, displayed_keys
 from study.services.points import Activity, statement
-from study.services.practice import answer_item, displayed_key, start_practice
+from study.services.practice import answer_item, start_practice
 from study.services.record import study_record
 from study.services.rules import create_rule_set
 from tests.events.factories import EventFactory, event_type, local
@@ -33,7 +33,7 @@ def practise(cadre, law, *, wrong):
     """Answer a practice paper of ``law``: the first ``wrong`` questions wrongly."""
     session = start_practice(person=cadre, law=law)
     for item in session.items.select_related("version").order_by("position"):
-        key = displayed_key(item)
+        key = displayed_keys(item)
         choice = key if item.position > wrong else [(key[0] + 1) % 2]
         answer_item(
             person=cadre, session_id=session.pk, position=item.position, choice=choice
@@ -53,7 +53,9 @@ def sit(candidate, *, right):
     return exams.submit_attempt(attempt_id=attempt.pk, by="candidate")
 
 
-def test_a_cadre_studies_and_sits_the_exam(rules, cadre, law_questions):
+def test_a_cadre_studies_and_sits_the_exam(
+    rules, cadre, law_questions, django_capture_on_commit_callbacks
+):
     law, _questions = law_questions
     first = listenable_episode(seconds=600, title="第1期 高空抛物")
     second = listenable_episode(seconds=900, title="第2期 相邻关系")
@@ -89,6 +91,10 @@ def test_a_cadre_studies_and_sits_the_exam(rules, cadre, law_questions):
         retake = SittingFactory(min_study_points=Decimal(15), retake_of=sitting)
         passed = sit(CandidateFactory(sitting=retake, person=cadre), right=True)
         assert (failed.passed, passed.passed) == (False, True)
+        # Closing records the sitters in the ledger (quizzes.reach, on commit).
+        with django_capture_on_commit_callbacks(execute=True):
+            for closing in (sitting, retake):
+                exams.close_sitting(sitting=closing, actor=None)
 
     record = study_record(cadre, 2026)
 
@@ -143,10 +149,12 @@ def test_a_cadre_studies_and_sits_the_exam(rules, cadre, law_questions):
     # As they stood before the change, the points are those shown then.
     assert statement(cadre, 2026, as_of=rules.created_at).total == Decimal(17)
 
-    # The ledger: two online-listening events, the lecture and the month's online
-    # practice each count the cadre once: 4 人次, 1 人, no anonymous play.
+    # The ledger: two online-listening events, the lecture, the month's online
+    # practice and the two exams each count the cadre once: 6 人次, 1 人, no
+    # anonymous play.
     figures = totals(ReachFilter(year=2026))
-    assert (figures.person_times, figures.persons) == (4, 1)
+    assert (figures.person_times, figures.persons) == (6, 1)
+    assert Event.objects.filter(event_type__key="exam").count() == 2
     listening = Event.objects.filter(event_type__key="online_listening")
     assert listening.count() == 2
     assert not Attendance.objects.filter(person__isnull=True).exists()

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from org.services import set_person_numbers
+from quizzes.services.papers import displayed_keys
 from study.models import ListeningDay
-from study.services.practice import displayed_key, start_practice
+from study.services.practice import start_practice
 from tests.factories import PersonFactory
 from tests.study.conftest import CADRE_ID_NUMBER, CADRE_PHONE
 from tests.study.factories import listenable_episode
@@ -97,7 +98,7 @@ def test_practice_flow_shows_feedback_and_refuses_an_empty_answer(
 
     paper = cadre.practice_sessions.get()
     item = paper.items.select_related("version").get(position=1)
-    wrong = (displayed_key(item)[0] + 1) % 2
+    wrong = (displayed_keys(item)[0] + 1) % 2
     answered = client.post(session_url, {"position": 1, "choice": [wrong]})
     assert answered["Location"].endswith("?q=1#feedback")
     page = client.get(answered["Location"]).content.decode()

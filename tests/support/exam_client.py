@@ -47,6 +47,7 @@ class ExamClient:
         self.reader = None
         self.closed = asyncio.Event()
         self.drops = 0  # times the server side closed or lost the socket
+        self.waiters = []  # (frame type, future) woken by the reader, not polled
 
     @classmethod
     async def logged_in(cls, base_url, code, device=None):
@@ -71,6 +72,11 @@ class ExamClient:
         self.frames.append(frame)
         if frame.get("type") == "state":
             self.state = frame
+        if self.waiters:
+            for waiting in [w for w in self.waiters if w[0] == frame.get("type")]:
+                self.waiters.remove(waiting)
+                if not waiting[1].done():
+                    waiting[1].set_result(frame)
         return frame
 
     async def _read(self):
@@ -97,17 +103,12 @@ class ExamClient:
         """Start (or resume) the attempt; returns the state frame."""
         if self.state is not None:
             return self.state
-        waiter_start = len(self.frames)
+        since = len(self.frames)
         await self.send({"type": "start"})
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for frame in self.frames[waiter_start:]:
-                if frame["type"] == "state":
-                    return frame
-                if frame["type"] == "error":
-                    raise AssertionError(frame)
-            await asyncio.sleep(0.02)
-        raise TimeoutError("no state after start")
+        frame = await self.wait_for(("state", "error"), timeout, since)
+        if frame["type"] == "error":
+            raise AssertionError(frame)
+        return frame
 
     async def answer(self, position, choice, seq=None, timeout=30):
         """Send one answer; the ack (or error) frame, and the seconds it took."""
@@ -121,14 +122,23 @@ class ExamClient:
         frame = await asyncio.wait_for(waiter, timeout)
         return frame, time.perf_counter() - started
 
-    async def wait_for(self, frame_type, timeout=30, since=0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for frame in self.frames[since:]:
-                if frame.get("type") == frame_type:
-                    return frame
-            await asyncio.sleep(0.02)
-        raise TimeoutError(f"no {frame_type} frame")
+    async def wait_for(self, frame_types, timeout=30, since=0):
+        """The first frame of one of ``frame_types`` received at or after index
+        ``since`` of ``frames`` (waiting for it if need be)."""
+        if isinstance(frame_types, str):
+            frame_types = (frame_types,)
+        for frame in self.frames[since:]:
+            if frame.get("type") in frame_types:
+                return frame
+        future = asyncio.get_running_loop().create_future()
+        entries = [(frame_type, future) for frame_type in frame_types]
+        self.waiters.extend(entries)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            for entry in entries:
+                if entry in self.waiters:
+                    self.waiters.remove(entry)
 
     async def close(self):
         if self.socket is not None:

@@ -109,6 +109,13 @@
 
   function drawLog(actions) {
     logBody.textContent = "";
+    if (!actions.length) {
+      var none = document.createElement("tr");
+      var td = cell(texts.noActions);
+      td.colSpan = 5;
+      none.appendChild(td);
+      logBody.appendChild(none);
+    }
     actions.forEach(function (entry) {
       var tr = document.createElement("tr");
       [cst(entry.at), entry.label, entry.candidate, entry.actor, entry.detail].forEach(function (text) {

@@ -35,6 +35,7 @@
   var tickTimer = null;
   var useHttp = !window.WebSocket;
   var stopped = false;    // taken over or logged out: no reconnecting
+  var claimed = false;    // HTTP mode: this device has opened the paper
   var away = false;       // the page is left (one focus frame per leaving)
   var errors = {};        // position -> message of a refused answer
   var notices = [];
@@ -255,6 +256,17 @@
     if (stem) { stem.focus(); }
   }
 
+  // [1, 3, 4, 5, 9] -> "1、3–5、9"
+  function ranges(numbers) {
+    var parts = [];
+    numbers.forEach(function (n, i) {
+      if (i && n === numbers[i - 1] + 1) { parts[parts.length - 1][1] = n; } else { parts.push([n, n]); }
+    });
+    return parts.map(function (p) {
+      return p[0] === p[1] ? String(p[0]) : p[0] + (p[1] === p[0] + 1 ? "、" : "–") + p[1];
+    }).join("、");
+  }
+
   function confirmSubmit() {
     var missing = questions().filter(function (q) { return !chosen(q.position).length; })
       .map(function (q) { return q.position; });
@@ -263,7 +275,7 @@
       "aria-labelledby": "exam-confirm-title", id: "exam-confirm" }, [
       el("h2", { id: "exam-confirm-title", text: gettext("Submit the paper?") }),
       el("p", { text: missing.length
-        ? interpolate(gettext("Not answered: questions %(list)s."), { list: missing.join("、") }, true)
+        ? interpolate(gettext("Not answered: questions %(list)s."), { list: ranges(missing) }, true)
         : gettext("You have answered every question.") }),
       waiting ? el("p", { className: "exam-alert", text: gettext("Some answers are still being sent; they are sent before the paper is submitted.") }) : null,
       el("p", { text: gettext("After submitting you cannot change your answers.") }),
@@ -292,7 +304,9 @@
         el("dt", { text: gettext("Score") }), el("dd", { id: "exam-score", text: result.score + " / " + result.total }),
         el("dt", { text: gettext("Pass mark") }), el("dd", { text: result.pass_mark }),
         el("dt", { text: gettext("Result") }), el("dd", { className: result.passed ? "exam-pass" : "exam-fail",
-          text: (result.passed ? gettext("Passed") : gettext("Not passed")) + (result.band ? " · " + result.band : "") })
+          text: result.passed ? gettext("Passed") : gettext("Not passed") }),
+        result.band ? el("dt", { text: gettext("Grade") }) : null,
+        result.band ? el("dd", { text: result.band }) : null
       ]));
     } else {
       children.push(el("p", { className: "exam-alert", text: gettext("Your paper is in. The score will be shown when the organisers release it.") }));
@@ -591,6 +605,7 @@
   });
 
   function post(name, frame) {
+    if (name === "start") { claimed = true; }
     var body = Object.assign({}, frame);
     delete body.type;
     return fetch(config["api" + name.charAt(0).toUpperCase() + name.slice(1)], {
@@ -616,7 +631,8 @@
     fetch(config.apiState, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (frame) {
-        if (frame.type === "state" && (!screen || screen.type !== "state")) {
+        if (frame.type === "state" && !claimed) {
+          claimed = true;
           post("start", { type: "start" }); // resume: this device holds the paper
         } else { receive(frame); }
         flush();
@@ -627,5 +643,5 @@
   var first = document.getElementById("exam-first-frame");
   if (first) { try { show(JSON.parse(first.textContent)); } catch (e) { /* drawn when the socket answers */ } }
   tickTimer = setInterval(tick, 1000);
-  connect();
+  if (useHttp) { startHttp(); } else { connect(); }
 }());
