@@ -2,6 +2,7 @@
 full ASGI stack: cookies, the Origin check, the admin session, broadcasts."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -351,3 +352,16 @@ async def test_host_mistakes_get_messages_and_change_nothing(clock):
     )()
     assert phase == Contest.Phase.LOBBY
     await host.close()
+
+
+def test_the_sweeper_command_closes_overdue_questions(clock):
+    from django.core.management import call_command
+
+    contest = make_contest()
+    join(contest)
+    contests.start_contest(contest_id=contest.pk, actor=None)
+    clock.shift(21)
+
+    call_command("contest_sweeper", "--once", stdout=io.StringIO())
+
+    assert Contest.objects.get(pk=contest.pk).phase == Contest.Phase.REVEAL
