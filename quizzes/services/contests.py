@@ -29,6 +29,7 @@ Every function returns the frames to send (``Announcement``); the consumers send
 them (``quizzes.contest_consumers``). None of them sends anything itself.
 """
 
+import contextvars
 import datetime as dt
 import functools
 import logging
@@ -36,6 +37,7 @@ import math
 import secrets
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Avg, Case, Count, F, FilteredRelation, Q, Value, When
 from django.utils import timezone
@@ -770,15 +772,24 @@ def answers_frame(contest_id, position):
 # --- the host's controls --------------------------------------------------------
 
 
+# The user a host control runs for (``host_action``); unset for the server's own
+# calls (the timer, the sweep) and for other callers of the services.
+_asking_host = contextvars.ContextVar("asking_host", default=None)
+
+
 def _locked(contest_id):
-    try:
-        return (
-            Contest.objects.select_for_update(of=("self",))
-            .select_related("paper")
-            .get(pk=contest_id)
-        )
-    except Contest.DoesNotExist:
-        raise QuizError("no_contest", _("This contest does not exist.")) from None
+    contest = (
+        Contest.objects.select_for_update(of=("self",))
+        .select_related("paper")
+        .filter(pk=contest_id)
+        .first()
+    )
+    host = _asking_host.get()
+    if host is not None and (contest is None or not can_host(host, contest)):
+        raise QuizError("forbidden", _("You may not run this contest."))
+    if contest is None:
+        raise QuizError("no_contest", _("This contest does not exist."))
+    return contest
 
 
 def _log(contest, kind, actor, **detail):
@@ -1041,16 +1052,19 @@ def host_action(*, contest_id, actor, action, frame=None):
     Raises QuizError ``forbidden``, ``unknown_action`` or the action's own."""
     if action not in HOST_ACTIONS:
         raise QuizError("unknown_action", _("Unknown action."))
-    contest = Contest.objects.filter(pk=contest_id).first()
-    if contest is None or not can_host(actor, contest):
-        raise QuizError("forbidden", _("You may not run this contest."))
     frame = frame if isinstance(frame, dict) else {}
     for key in ("question", "player"):
         if frame.get(key) is not None and type(frame.get(key)) is not int:
             raise QuizError("bad_message", _("The message is incomplete."))
     if frame.get("phase") is not None and frame["phase"] not in Phase.values:
         raise QuizError("bad_message", _("The message is incomplete."))
-    return HOST_ACTIONS[action](contest_id, actor, frame)
+    # Checked on the contest row the action locks (_locked): no second look-up,
+    # and the check and the action see the same row.
+    asking = _asking_host.set(actor if actor is not None else AnonymousUser())
+    try:
+        return HOST_ACTIONS[action](contest_id, actor, frame)
+    finally:
+        _asking_host.reset(asking)
 
 
 # --- the clock ---------------------------------------------------------------------
