@@ -12,6 +12,8 @@ from django.urls import path
 
 from pufa.fanout import FanoutConsumerMixin, broadcast, worker_fanout
 
+pytestmark = pytest.mark.usefixtures("fresh_in_memory_layer")
+
 
 class RoomConsumer(FanoutConsumerMixin, AsyncWebsocketConsumer):
     async def connect(self):
@@ -104,16 +106,3 @@ async def test_a_socket_whose_send_fails_is_dropped_and_the_others_still_get_it(
     assert delivered == 4
     assert received == ['{"type":"x"}'] * 3
     assert broken not in worker_fanout().members.get("sitting-5", set())
-
-
-@pytest.fixture(autouse=True)
-def _fresh_in_memory_layer(settings):
-    """Each test gets an empty layer (the in-memory layer is a process singleton)."""
-    from channels.layers import channel_layers
-
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
-    }
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()

@@ -17,23 +17,14 @@ from tests.factories import UserFactory
 from tests.quizzes.contest_factories import join, make_contest
 from tests.quizzes.live_support import Recorder, socket, user_session
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_in_memory_layer"),
+]
 
 START = dt.datetime(2026, 3, 9, 10, 0, tzinfo=dt.UTC)
 # Never in a player's frame while a question is open.
 ANSWER_KEYS = {"correct", "explanation", "articles", "keys", "key", "option_order"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_in_memory_layer(settings):
-    from channels.layers import channel_layers
-
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
-    }
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
 
 
 @pytest.fixture

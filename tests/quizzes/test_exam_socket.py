@@ -23,20 +23,10 @@ from tests.quizzes.live_support import (
     user_session,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_in_memory_layer(settings):
-    """Each test gets an empty layer (the in-memory layer is a process singleton)."""
-    from channels.layers import channel_layers
-
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
-    }
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_in_memory_layer"),
+]
 
 
 @pytest.fixture

@@ -9,3 +9,16 @@ def live_site():
     site = LiveSite().prepare().start()
     yield site
     site.close()
+
+
+@pytest.fixture
+def fresh_in_memory_layer(settings):
+    """An empty in-memory channel layer for the test (it is a process singleton)."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    }
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
