@@ -31,6 +31,7 @@ def saved_answers(attempt):
 def attempt_state(attempt):
     """The state frame of an attempt in progress (``docs/protocol.md``: "state")."""
     paper = candidate_paper(attempt.paper)
+    saved = saved_answers(attempt)
     return {
         "attempt": attempt.pk,
         "status": attempt.status,
@@ -38,12 +39,9 @@ def attempt_state(attempt):
         "server_time": epoch_ms(timezone.now()),
         "paper": paper,
         "answers": {
-            str(position): saved["choice"]
-            for position, saved in saved_answers(attempt).items()
+            str(position): entry["choice"] for position, entry in saved.items()
         },
-        "last_seq": max(
-            (saved["seq"] for saved in saved_answers(attempt).values()), default=0
-        ),
+        "last_seq": max((entry["seq"] for entry in saved.values()), default=0),
         "focus_losses": attempt.focus_losses,
         "focus_loss_limit": attempt.candidate.sitting.focus_loss_limit,
     }

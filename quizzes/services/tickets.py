@@ -43,21 +43,11 @@ def issue_ticket(*, candidate, actor=None):
     """Issue a ticket for ``candidate``, revoking any valid one. Returns
     ``(ticket, code)``: the code exists only in this return value (print it)."""
     with transaction.atomic():
-        now = timezone.now()
-        revoked = Ticket.objects.filter(
-            candidate=candidate, revoked_at__isnull=True
-        ).update(revoked_at=now)
+        _revoke_valid(candidate, actor, ProctorAction.Kind.REISSUE_TICKET)
         code = new_code()
         ticket = Ticket.objects.create(
             candidate=candidate, code_hash=code_hash(code), issued_by=actor
         )
-        if revoked:
-            ProctorAction.objects.create(
-                sitting_id=candidate.sitting_id,
-                candidate=candidate,
-                actor=actor,
-                kind=ProctorAction.Kind.REISSUE_TICKET,
-            )
         return ticket, format_code(code)
 
 
@@ -79,19 +69,24 @@ def issue_tickets(*, sitting, actor=None, only_missing=True):
     ]
 
 
+def _revoke_valid(candidate, actor, kind):
+    """Revoke the candidate's valid ticket, if any, logging ``kind``; the count."""
+    count = Ticket.objects.filter(candidate=candidate, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if count:
+        ProctorAction.objects.create(
+            sitting_id=candidate.sitting_id,
+            candidate=candidate,
+            actor=actor,
+            kind=kind,
+        )
+    return count
+
+
 def revoke_ticket(*, candidate, actor=None):
     with transaction.atomic():
-        count = Ticket.objects.filter(
-            candidate=candidate, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
-        if count:
-            ProctorAction.objects.create(
-                sitting_id=candidate.sitting_id,
-                candidate=candidate,
-                actor=actor,
-                kind=ProctorAction.Kind.REVOKE_TICKET,
-            )
-        return count
+        return _revoke_valid(candidate, actor, ProctorAction.Kind.REVOKE_TICKET)
 
 
 def login_with_code(*, code, address):
