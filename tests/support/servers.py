@@ -46,6 +46,23 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def execute_admin(sql):
+    """Run ``sql`` on the maintenance database of DATABASE_URL's PostgreSQL server
+    (CREATE/DROP DATABASE cannot run inside a database being created or dropped)."""
+    import psycopg
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    with psycopg.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"] or "postgres",
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute(sql)
+
+
 # Migrated databases kept for the rest of the test run: migrating a new database
 # takes a minute; copying one takes a moment. Dropped when the run ends.
 _TEMPLATES = {}
@@ -59,9 +76,7 @@ def _drop_templates():
             shutil.rmtree(template.parent, ignore_errors=True)
         else:
             with contextlib.suppress(Exception):
-                TemporaryDatabase.execute_admin(
-                    f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'
-                )
+                execute_admin(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
 
 
 class TemporaryDatabase:
@@ -73,14 +88,6 @@ class TemporaryDatabase:
         self.postgres = source.startswith(("postgres://", "postgresql://"))
         if self.postgres:
             self.name = f"pufa_live_{uuid.uuid4().hex[:10]}"
-            config = dj_database_url.parse(source)
-            self.admin_dsn = {
-                "host": config["HOST"] or "127.0.0.1",
-                "port": config["PORT"] or 5432,
-                "user": config["USER"] or "postgres",
-                "password": config["PASSWORD"] or None,
-                "dbname": "postgres",
-            }
             self._execute(f'CREATE DATABASE "{self.name}"')
             self.url = source.rsplit("/", 1)[0] + f"/{self.name}"
         else:
@@ -111,24 +118,7 @@ class TemporaryDatabase:
         return True
 
     def _execute(self, sql):
-        import psycopg
-
-        with psycopg.connect(**self.admin_dsn, autocommit=True) as connection:
-            connection.execute(sql)
-
-    @staticmethod
-    def execute_admin(sql):
-        config = dj_database_url.parse(os.environ["DATABASE_URL"])
-        import psycopg
-
-        with psycopg.connect(
-            host=config["HOST"] or "127.0.0.1",
-            port=config["PORT"] or 5432,
-            user=config["USER"] or "postgres",
-            dbname="postgres",
-            autocommit=True,
-        ) as connection:
-            connection.execute(sql)
+        execute_admin(sql)
 
     def drop(self):
         if self.postgres:
