@@ -39,7 +39,6 @@ import django  # noqa: E402
 django.setup()
 
 from bench_broadcast import bare, start, stop  # noqa: E402
-from channels_redis.core import RedisChannelLayer  # noqa: E402
 from ws_clients import summary  # noqa: E402
 
 from pufa.fanout import broadcast  # noqa: E402
@@ -58,10 +57,7 @@ def rss_kib(pids):
 
 
 async def run_exam(site, setup):
-    layer = RedisChannelLayer(
-        hosts=[{"address": site.env["REDIS_URL"], "socket_timeout": None}],
-        prefix=f"{site.env['REDIS_PREFIX']}:asgi",
-    )
+    layer = site.channel_layer()
     workers = site.worker_pids()
     rss_before = rss_kib(workers)
     limit = asyncio.Semaphore(100)

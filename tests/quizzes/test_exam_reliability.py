@@ -12,7 +12,6 @@ import time
 
 import pytest
 import websockets
-from channels_redis.core import RedisChannelLayer
 
 from pufa.fanout import broadcast
 from quizzes.groups import sitting_group
@@ -38,14 +37,6 @@ def redis_server():
 def open_site(redis_url, workers):
     return LiveSite(workers=workers, extra_env={"REDIS_URL": redis_url}).prepare(
         demo=False
-    )
-
-
-def site_layer(site):
-    """The channel layer of a running site, seen from this process."""
-    return RedisChannelLayer(
-        hosts=[{"address": site.env["REDIS_URL"], "socket_timeout": None}],
-        prefix=f"{site.env['REDIS_PREFIX']}:asgi",
     )
 
 
@@ -207,7 +198,7 @@ async def _idle_run(site, setup):
     await broadcast(
         sitting_group(setup["sitting"]),
         {"type": "notice", "text": "请注意：还有十分钟", "at": 0},
-        layer=site_layer(site),
+        layer=site.channel_layer(),
     )
     for client, mark in zip(clients, marks, strict=True):
         frame = await client.wait_for("notice", timeout=60, since=mark)

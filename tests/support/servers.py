@@ -199,6 +199,16 @@ class LiveSite:
             raise RuntimeError(f"{module} failed:\n{result.stderr}")
         return result.stdout
 
+    def channel_layer(self):
+        """The site's Redis channel layer, seen from this process (to broadcast to
+        the site's sockets through the same fan-out path as its own code)."""
+        from channels_redis.core import RedisChannelLayer
+
+        return RedisChannelLayer(
+            hosts=[{"address": self.env["REDIS_URL"], "socket_timeout": None}],
+            prefix=f"{self.env['REDIS_PREFIX']}:asgi",
+        )
+
     def worker_pids(self):
         """The uvicorn worker processes under the supervisor (multi-worker mode)."""
         children = subprocess.run(
