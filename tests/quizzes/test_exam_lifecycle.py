@@ -186,3 +186,34 @@ def test_closing_submits_everything_in_progress():
             candidate=CandidateFactory(sitting=attempt.candidate.sitting)
         )
     assert error.value.code == "closed"
+
+
+def test_a_second_start_after_submitting_needs_an_attempt_left():
+    candidate = CandidateFactory()
+    attempt = exams.start_attempt(candidate=candidate)
+    exams.submit_attempt(attempt_id=attempt.pk, by=Attempt.SubmittedBy.CANDIDATE)
+    with pytest.raises(QuizError) as error:
+        exams.start_attempt(candidate=candidate)
+    assert error.value.code == "no_attempts_left"
+    candidate.extra_attempts = 1
+    candidate.save()
+    assert exams.start_attempt(candidate=candidate).number == 2
+
+
+def test_readmitting_someone_still_answering_is_refused():
+    attempt = exams.start_attempt(candidate=CandidateFactory())
+    with pytest.raises(QuizError) as error:
+        exams.readmit(candidate=attempt.candidate, actor=None)
+    assert error.value.code == "nothing_to_readmit"
+
+
+def test_a_sitting_whose_window_passed_cannot_be_opened():
+    sitting = SittingFactory(status=Sitting.Status.DRAFT)
+    with (
+        time_machine.travel(sitting.closes_at + dt.timedelta(minutes=1)),
+        pytest.raises(QuizError) as error,
+    ):
+        exams.open_sitting(sitting=sitting, actor=None)
+    assert error.value.code == "window_passed"
+    sitting.refresh_from_db()
+    assert sitting.status == Sitting.Status.DRAFT
