@@ -74,7 +74,7 @@ def _log(sitting, kind, *, actor=None, candidate=None, **detail):
 def _locked_attempt(attempt_id):
     try:
         return (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("candidate__sitting", "paper")
             .get(pk=attempt_id)
         )
@@ -97,7 +97,7 @@ def start_attempt(*, candidate, device=""):
     now = timezone.now()
     with transaction.atomic():
         candidate = (
-            Candidate.objects.select_for_update()
+            Candidate.objects.select_for_update(of=("self",))
             .select_related("sitting", "person")
             .get(pk=candidate.pk)
         )
@@ -215,9 +215,13 @@ def save_answer(*, attempt_id, position, choice, client_seq, now=None):
     if type(position) is not int or type(client_seq) is not int or client_seq < 1:
         raise QuizError("bad_message", _("The answer message is incomplete."))
     with transaction.atomic():
+        # Only this attempt's row: the model's default ordering joins the
+        # candidate and the sitting, and FOR UPDATE would then lock the sitting's
+        # row too, queueing every candidate's answer behind every other's.
         row = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .filter(pk=attempt_id)
+            .order_by()
             .values_list("status", "deadline", "paper_id")
             .first()
         )
@@ -395,7 +399,9 @@ def extend_time(*, sitting, minutes, actor, candidate=None):
             "bad_minutes", _("Extra time must be between 1 and 600 minutes.")
         )
     with transaction.atomic():
-        candidates = Candidate.objects.select_for_update().filter(sitting=sitting)
+        candidates = Candidate.objects.select_for_update(of=("self",)).filter(
+            sitting=sitting
+        )
         if candidate is not None:
             candidates = candidates.filter(pk=candidate.pk)
         candidates = list(candidates)
@@ -404,7 +410,7 @@ def extend_time(*, sitting, minutes, actor, candidate=None):
         Candidate.objects.bulk_update(candidates, ["extra_minutes"])
         moved = []
         for attempt in (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .filter(candidate__in=candidates, status=Attempt.Status.IN_PROGRESS)
             .select_related("candidate__sitting")
         ):
@@ -433,7 +439,7 @@ def readmit(*, candidate, actor):
     again."""
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("candidate__sitting")
             .filter(candidate=candidate)
             .order_by("-number")

@@ -113,7 +113,7 @@ def regrade_attempts(attempts, *, reason, actor=None):
     for attempt in attempts:
         with transaction.atomic():
             locked = (
-                Attempt.objects.select_for_update()
+                Attempt.objects.select_for_update(of=("self",))
                 .select_related("candidate__sitting", "paper")
                 .get(pk=attempt.pk)
             )
