@@ -150,6 +150,12 @@ elif env_bool("DATABASE_POOL", True):
     # psycopg's pool (Django 5.1+): ASGI runs each request's queries in a thread that
     # would otherwise open a connection of its own every time.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # With the pool, a health check is one more round trip on every checkout (every
+    # answer of every candidate). The pool drops a connection found broken when it
+    # comes back; the one query that met it fails and its client sends it again.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool(
+        "DATABASE_HEALTH_CHECKS", False
+    )
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN", 2),
         "max_size": env_int("DATABASE_POOL_MAX", 20),

@@ -11,9 +11,11 @@ sweeper and a proctor may act on one attempt at the same moment.
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +29,12 @@ from quizzes.models import (
     QuestionKind,
     ScoreChange,
     Sitting,
+    Ticket,
 )
 from quizzes.services.errors import QuizError
 from quizzes.services.grading import grade_attempt
 from quizzes.services.papers import draw_paper
+from quizzes.services.tickets import ticket_is_valid, ticket_refused
 
 # The sweeper submits an attempt this long after its deadline: answers sent in the
 # last second are in by then (answers after the deadline itself are refused).
@@ -197,6 +201,23 @@ def _count_answered_sql():
     )
 
 
+@dataclass
+class SavedAnswer:
+    """What saving one answer did. ``changed`` is False for a resend (or a message
+    older than the stored one): nothing was written. ``answered_before`` and
+    ``answered_count`` are the attempt's count of answered questions."""
+
+    answer: AttemptAnswer
+    changed: bool
+    answered_before: int
+    candidate_id: int
+    sitting_id: int
+
+    @property
+    def answered_count(self):
+        return getattr(self.answer, "answered_count", self.answered_before)
+
+
 def save_answer(*, attempt_id, position, choice, client_seq, now=None):
     """Persist one answer; idempotent by ``client_seq``.
 
@@ -206,42 +227,105 @@ def save_answer(*, attempt_id, position, choice, client_seq, now=None):
     list of displayed option indexes ([] clears the answer). Raises QuizError
     ``no_attempt``, ``not_in_progress``, ``past_deadline``, ``bad_position``,
     ``bad_choice``, ``bad_message``.
-
-    This is the exam's hot path (every candidate, every click): a row lock on the
-    attempt (so the sweeper or a proctor cannot submit between the check and the
-    write), one upsert and one count, in one transaction.
     """
+    saved = _save_answer(
+        Attempt.objects.filter(pk=attempt_id),
+        position=position,
+        choice=choice,
+        client_seq=client_seq,
+        now=now,
+    )
+    return saved.answer, saved.changed
+
+
+def save_candidate_answer(
+    *, candidate_id, ticket_id, device, position, choice, client_seq, now=None
+):
+    """The live path (socket and HTTP): save an answer of the candidate logged in
+    with ``ticket_id`` on ``device`` to its attempt in progress; a ``SavedAnswer``.
+
+    The ticket, the attempt and its holder are checked by the same locked query
+    that reads the attempt. Raises QuizError ``not_logged_in`` (the ticket was
+    revoked or reissued), ``not_in_progress``, ``taken_over`` (another device holds
+    the attempt) and those of ``save_answer``.
+    """
+    valid_ticket = Ticket.objects.filter(
+        pk=ticket_id, candidate_id=OuterRef("candidate_id"), revoked_at__isnull=True
+    )
+    return _save_answer(
+        Attempt.objects.filter(
+            candidate_id=candidate_id, status=Attempt.Status.IN_PROGRESS
+        ).annotate(ticket_valid=Exists(valid_ticket)),
+        position=position,
+        choice=choice,
+        client_seq=client_seq,
+        now=now,
+        device=device,
+        ticket=(candidate_id, ticket_id),
+    )
+
+
+def _save_answer(
+    attempts, *, position, choice, client_seq, now, device="", ticket=None
+):
+    """This is the exam's hot path (every candidate, every click): one query that
+    locks the attempt's row (so the sweeper or a proctor cannot submit between the
+    check and the write) and reads what the checks need, one upsert and one count,
+    in one transaction. ``ticket`` is (candidate id, ticket id) when ``attempts``
+    annotates ``ticket_valid``."""
     now = now or timezone.now()
+    ticket_checked = ticket is not None
     if type(position) is not int or type(client_seq) is not int or client_seq < 1:
         raise QuizError("bad_message", _("The answer message is incomplete."))
+    fields = ["pk", "status", "deadline", "paper_id", "device", "answered_count"]
+    fields += ["candidate_id", "candidate__sitting_id"]
+    if ticket_checked:
+        fields.append("ticket_valid")
     with transaction.atomic():
         # Only this attempt's row: the model's default ordering joins the
         # candidate and the sitting, and FOR UPDATE would then lock the sitting's
         # row too, queueing every candidate's answer behind every other's.
         row = (
-            Attempt.objects.select_for_update(of=("self",))
-            .filter(pk=attempt_id)
-            .order_by()
-            .values_list("status", "deadline", "paper_id")
-            .first()
+            attempts.select_for_update(of=("self",)).order_by().values(*fields).first()
         )
         if row is None:
+            if ticket_checked:
+                if not ticket_is_valid(*ticket):
+                    raise ticket_refused()
+                raise QuizError(
+                    "not_in_progress",
+                    _("This paper has been submitted; it is closed."),
+                )
             raise QuizError("no_attempt", _("This attempt does not exist."))
-        status, deadline, paper_id = row
-        if status != Attempt.Status.IN_PROGRESS:
+        if ticket_checked and not row["ticket_valid"]:
+            raise ticket_refused()
+        if row["status"] != Attempt.Status.IN_PROGRESS:
             raise QuizError(
                 "not_in_progress", _("This paper has been submitted; it is closed.")
             )
-        if now > deadline:
+        if device and row["device"] and row["device"] != device:
+            raise QuizError(
+                "taken_over",
+                _("Your paper was opened on another device; answer there."),
+            )
+        if now > row["deadline"]:
             raise QuizError(
                 "past_deadline", _("Time is up: answers are no longer accepted.")
             )
-        shape = paper_shape(paper_id).get(position)
+        shape = paper_shape(row["paper_id"]).get(position)
         if shape is None:
             raise QuizError("bad_position", _("This paper has no such question."))
         valid = _valid_choice(shape[0], choice, shape[1])
         if valid is None:
             raise QuizError("bad_choice", _("This answer is not one of the options."))
+        attempt_id = row["pk"]
+        saved = SavedAnswer(
+            answer=None,
+            changed=False,
+            answered_before=row["answered_count"],
+            candidate_id=row["candidate_id"],
+            sitting_id=row["candidate__sitting_id"],
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 _upsert_answer_sql(),
@@ -249,13 +333,13 @@ def save_answer(*, attempt_id, position, choice, client_seq, now=None):
             )
             inserted = cursor.fetchone()
             if inserted is None:
-                stored = AttemptAnswer.objects.get(
+                saved.answer = AttemptAnswer.objects.get(
                     attempt_id=attempt_id, position=position
                 )
-                return stored, False
+                return saved
             cursor.execute(_count_answered_sql(), [attempt_id, attempt_id])
             answered_count = cursor.fetchone()[0]
-    answer = AttemptAnswer(
+    saved.answer = AttemptAnswer(
         pk=inserted[0],
         attempt_id=attempt_id,
         position=position,
@@ -263,8 +347,9 @@ def save_answer(*, attempt_id, position, choice, client_seq, now=None):
         client_seq=client_seq,
         saved_at=now,
     )
-    answer.answered_count = answered_count
-    return answer, True
+    saved.answer.answered_count = answered_count
+    saved.changed = True
+    return saved
 
 
 def submit_attempt(*, attempt_id, by, actor=None):

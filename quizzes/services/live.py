@@ -19,7 +19,7 @@ from quizzes.models import Attempt, Candidate, FocusLoss
 from quizzes.services import exams
 from quizzes.services.errors import QuizError
 from quizzes.services.review import attempt_state, epoch_ms, review
-from quizzes.services.tickets import ticket_is_valid
+from quizzes.services.tickets import ticket_is_valid, ticket_refused
 
 # Limits that keep hostile numbers away from the database's integer columns.
 MAX_SEQ = 2**53 - 1  # the largest integer a JavaScript client counts exactly
@@ -47,13 +47,7 @@ def check_login(login):
     """Raises QuizError ``not_logged_in`` when nobody is logged in or the ticket
     was revoked or reissued (the session ends with it)."""
     if login is None or not ticket_is_valid(login.candidate_id, login.ticket_id):
-        raise QuizError(
-            "not_logged_in",
-            _(
-                "Your ticket is no longer valid. Log in again with the code on "
-                "your admission ticket, or ask the proctor for a new one."
-            ),
-        )
+        raise ticket_refused()
 
 
 def candidate_of(login):
@@ -120,9 +114,14 @@ def _running_attempt(candidate):
 
 
 def _row_event(candidate, event, **fields):
+    return _row_event_of(candidate.sitting_id, candidate.pk, event, **fields)
+
+
+def _row_event_of(sitting_id, candidate_id, event, **fields):
+    """A change of one roster row, for the sitting's proctor boards."""
     return (
-        proctor_group(candidate.sitting_id),
-        {"type": "candidate", "candidate": candidate.pk, "event": event, **fields},
+        proctor_group(sitting_id),
+        {"type": "candidate", "candidate": candidate_id, "event": event, **fields},
     )
 
 
@@ -208,30 +207,25 @@ def answer(login, *, position, choice, seq):
         and len(choice) <= MAX_CHOICES
     ):
         raise QuizError("bad_message", _("The answer message is incomplete."))
-    # The hot path: the ticket and the attempt, without loading the candidate.
-    check_login(login)
-    attempt = (
-        Attempt.objects.select_related("candidate")
-        .filter(candidate_id=login.candidate_id, status=Attempt.Status.IN_PROGRESS)
-        .first()
-    )
-    if attempt is None:
-        raise QuizError(
-            "not_in_progress", _("This paper has been submitted; it is closed.")
-        )
-    if attempt.device and login.device and attempt.device != login.device:
-        raise QuizError(
-            "taken_over",
-            _("Your paper was opened on another device; answer there."),
-        )
-    before = attempt.answered_count
-    saved, changed = exams.save_answer(
-        attempt_id=attempt.pk, position=position, choice=choice, client_seq=seq
+    if login is None:
+        check_login(login)
+    saved = exams.save_candidate_answer(
+        candidate_id=login.candidate_id,
+        ticket_id=login.ticket_id,
+        device=login.device,
+        position=position,
+        choice=choice,
+        client_seq=seq,
     )
     broadcasts = []
-    if changed and saved.answered_count != before:
+    if saved.changed and saved.answered_count != saved.answered_before:
         broadcasts.append(
-            _row_event(attempt.candidate, "answer", answered=saved.answered_count)
+            _row_event_of(
+                saved.sitting_id,
+                saved.candidate_id,
+                "answer",
+                answered=saved.answered_count,
+            )
         )
     return Outcome({"type": "ack", "seq": seq, "position": position}, broadcasts)
 

@@ -129,6 +129,17 @@ def _has_result(candidate):
     return candidate.attempts.exists()
 
 
+def ticket_refused():
+    """The error for a session whose ticket was revoked or reissued."""
+    return QuizError(
+        "not_logged_in",
+        _(
+            "Your ticket is no longer valid. Log in again with the code on "
+            "your admission ticket, or ask the proctor for a new one."
+        ),
+    )
+
+
 def ticket_is_valid(candidate_id, ticket_id):
     """A session holds (candidate, ticket): revoking the ticket ends the session."""
     return Ticket.objects.filter(
@@ -142,4 +153,6 @@ __all__ = [
     "issue_tickets",
     "login_with_code",
     "revoke_ticket",
+    "ticket_is_valid",
+    "ticket_refused",
 ]
