@@ -11,6 +11,7 @@ with the worker, whose sockets die with it: nothing here must survive a restart.
 """
 
 import asyncio
+import functools
 import json
 import logging
 import weakref
@@ -89,6 +90,14 @@ class WorkerFanout:
             if isinstance(result, Exception):
                 self.members[group].discard(consumer)
         return len(consumers)
+
+
+@functools.lru_cache(maxsize=16)
+def parsed(text):
+    """A broadcast parsed once per worker, however many sockets receive it (the
+    fan-out hands every socket the same string object, whose hash is cached).
+    The dict is shared: read it, never change it."""
+    return json.loads(text)
 
 
 def worker_fanout():

@@ -7,7 +7,6 @@ task so that saving answers never waits behind the proctor board.
 """
 
 import asyncio
-import json
 import logging
 from collections import deque
 from urllib.parse import parse_qs
@@ -15,7 +14,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
-from pufa.fanout import broadcast
+from pufa.fanout import broadcast, parsed
 from pufa.sockets import (
     CLOSE_BAD_CLIENT,
     CLOSE_TAKEN_OVER,
@@ -209,7 +208,7 @@ class ExamConsumer(JsonFrameConsumer):
         are; some need this socket's own answer (the database, in a task: the
         fan-out must not wait for it)."""
         try:
-            message = json.loads(text)
+            message = parsed(text)
         except ValueError:
             return
         kind = message.get("type")

@@ -15,8 +15,6 @@ Questions close at the deadline stored on the contest row, whoever is connected:
 """
 
 import asyncio
-import functools
-import json
 import logging
 import time
 import weakref
@@ -24,7 +22,7 @@ import weakref
 from channels.db import database_sync_to_async
 from django.db import close_old_connections
 
-from pufa.fanout import broadcast
+from pufa.fanout import broadcast, parsed
 from quizzes.groups import contest_group, contest_host_group
 from quizzes.services import contests
 
@@ -52,13 +50,6 @@ async def announce(announcement):
     for frame in announcement.players or announcement.host:
         if frame.get("deadline"):
             contest_clock().arm(contest_id, frame["deadline"])
-
-
-@functools.lru_cache(maxsize=16)
-def parsed(text):
-    """A broadcast parsed once per worker, however many sockets receive it (the
-    fan-out hands every socket the same string object)."""
-    return json.loads(text)
 
 
 def watch_frame(contest_id, text):

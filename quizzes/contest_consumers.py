@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pufa.fanout import broadcast
+from pufa.fanout import broadcast, parsed
 from pufa.sockets import (
     CLOSE_BAD_CLIENT,
     CLOSE_UNAUTHORISED,
@@ -32,7 +32,6 @@ from quizzes.contest_clock import (
     announce,
     close_and_announce,
     contest_clock,
-    parsed,
     watch_frame,
 )
 from quizzes.groups import contest_group, contest_host_group
