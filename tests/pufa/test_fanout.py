@@ -12,7 +12,9 @@ from django.urls import path
 
 from pufa.fanout import FanoutConsumerMixin, broadcast, worker_fanout
 
-pytestmark = pytest.mark.usefixtures("fresh_in_memory_layer")
+# Channels closes stale database connections around every consumer message, which
+# touches the connection an earlier test left in the shared sync thread.
+pytestmark = [pytest.mark.usefixtures("fresh_in_memory_layer"), pytest.mark.django_db]
 
 
 class RoomConsumer(FanoutConsumerMixin, AsyncWebsocketConsumer):
