@@ -76,7 +76,9 @@ class WorkerFanout:
                 logger.exception("fan-out listener: receive failed; retrying")
                 await asyncio.sleep(0.5)
                 continue
-            await self.deliver(message.get("group"), message.get("text", ""))
+            group = message.get("group")
+            for text in message.get("texts") or [message.get("text", "")]:
+                await self.deliver(group, text)
 
     async def deliver(self, group, text):
         """Write ``text`` to every local socket of ``group``; drop sockets that fail."""
@@ -117,6 +119,20 @@ async def broadcast(group, payload, layer=None):
     await (layer or get_channel_layer()).group_send(
         _layer_group(group), {"type": "fanout.deliver", "group": group, "text": text}
     )
+
+
+async def broadcast_many(group, payloads, layer=None):
+    """Send ``payloads`` (in order) to every socket in ``group`` with one layer
+    message: for frequent small updates gathered by a worker (a board's rows)."""
+    texts = [
+        json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        for payload in payloads
+    ]
+    if texts:
+        await (layer or get_channel_layer()).group_send(
+            _layer_group(group),
+            {"type": "fanout.deliver", "group": group, "texts": texts},
+        )
 
 
 class FanoutConsumerMixin:

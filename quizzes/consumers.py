@@ -8,13 +8,14 @@ task so that saving answers never waits behind the proctor board.
 
 import asyncio
 import logging
-from collections import deque
+import weakref
+from collections import defaultdict, deque
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
-from pufa.fanout import broadcast, parsed
+from pufa.fanout import broadcast, broadcast_many, parsed
 from pufa.sockets import (
     CLOSE_BAD_CLIENT,
     CLOSE_TAKEN_OVER,
@@ -35,11 +36,8 @@ HOSTILE_CODES = {"bad_message", "bad_position", "bad_choice"}
 
 
 class BroadcastOutbox:
-    """Sends a consumer's broadcasts in order, in a task of their own.
-
-    Answer-count updates for the board are coalesced: while the layer is slow,
-    only the latest count of a candidate is sent.
-    """
+    """Sends a consumer's broadcasts in order, in a task of their own, so that
+    the reply to the candidate never waits for the channel layer."""
 
     def __init__(self):
         self.queue = deque()
@@ -50,27 +48,68 @@ class BroadcastOutbox:
         if self.queue and (self.task is None or self.task.done()):
             self.task = asyncio.get_running_loop().create_task(self._drain())
 
-    @staticmethod
-    def _superseded(payload, later):
-        return payload.get("event") == "answer" and any(
-            other.get("event") == "answer"
-            and other.get("candidate") == payload.get("candidate")
-            for _group, other in later
-        )
-
     async def _drain(self):
         while self.queue:
             group, payload = self.queue.popleft()
-            if self._superseded(payload, self.queue):
-                continue
             try:
                 await broadcast(group, payload)
-            except Exception:  # the board misses one update; the socket goes on
+            except Exception:  # the receivers miss one update; the socket goes on
                 logger.exception("broadcast to %s failed", group)
 
     async def flush(self):
         if self.task is not None:
             await self.task
+
+
+class BoardFeed:
+    """The proctor boards' row changes seen by this worker, sent together every
+    ``FLUSH_SECONDS``: one layer message per sitting and interval instead of one
+    per answer (2,000 candidates answering make 200 changes a second). Of a
+    candidate's answer counts waiting together, only the latest is sent."""
+
+    FLUSH_SECONDS = 0.3
+
+    def __init__(self):
+        self.pending = defaultdict(list)
+        self.armed = False
+
+    def put(self, group, payload):
+        waiting = self.pending[group]
+        if payload.get("event") == "answer":
+            waiting[:] = [
+                other
+                for other in waiting
+                if not (
+                    other.get("event") == "answer"
+                    and other.get("candidate") == payload.get("candidate")
+                )
+            ]
+        waiting.append(payload)
+        if not self.armed:
+            self.armed = True
+            loop = asyncio.get_running_loop()
+            loop.call_later(self.FLUSH_SECONDS, lambda: loop.create_task(self.flush()))
+
+    async def flush(self):
+        self.armed = False
+        pending, self.pending = self.pending, defaultdict(list)
+        for group, payloads in pending.items():
+            try:
+                await broadcast_many(group, payloads)
+            except Exception:  # the board misses these; the next change redraws a row
+                logger.exception("board feed to %s failed", group)
+
+
+_board_feeds = weakref.WeakKeyDictionary()
+
+
+def board_feed():
+    """This worker's (event loop's) feed."""
+    loop = asyncio.get_running_loop()
+    feed = _board_feeds.get(loop)
+    if feed is None:
+        feed = _board_feeds[loop] = BoardFeed()
+    return feed
 
 
 class ExamConsumer(JsonFrameConsumer):
@@ -104,7 +143,7 @@ class ExamConsumer(JsonFrameConsumer):
         await self.fanout_join(sitting_group(self.sitting_id))
         await self._follow_attempt(outcome.reply)
         await self._reply(outcome)
-        self.outbox.put([self._event("connect", online=True), *outcome.broadcasts])
+        self._broadcast([self._event("connect", online=True), *outcome.broadcasts])
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.login is None:  # refused at connect; the close is on its way
@@ -118,6 +157,19 @@ class ExamConsumer(JsonFrameConsumer):
         self.sitting_id = live.sitting_id_of(login)
         presence.socket_seen(login.candidate_id, self.channel_name)
         return outcome
+
+    def _broadcast(self, broadcasts):
+        """Roster changes go to the boards with this worker's feed; the rest
+        (to the candidate's other sockets, to the sitting) in order at once."""
+        boards = proctor_group(self.sitting_id)
+        feed = board_feed()
+        others = []
+        for group, payload in broadcasts:
+            if group == boards:
+                feed.put(group, payload)
+            else:
+                others.append((group, payload))
+        self.outbox.put(others)
 
     def _event(self, event, **fields):
         return (
@@ -174,7 +226,7 @@ class ExamConsumer(JsonFrameConsumer):
             return
         await self._follow_attempt(outcome.reply)
         await self._reply(outcome)
-        self.outbox.put(outcome.broadcasts)
+        self._broadcast(outcome.broadcasts)
 
     async def on_start(self, frame):
         await self.call(live.start)
@@ -245,7 +297,7 @@ class ExamConsumer(JsonFrameConsumer):
         still_online = await database_sync_to_async(presence.socket_closed)(
             self.login.candidate_id, self.channel_name
         )
-        self.outbox.put([self._event("disconnect", online=still_online)])
+        self._broadcast([self._event("disconnect", online=still_online)])
         await self.outbox.flush()
 
 

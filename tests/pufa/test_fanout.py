@@ -10,7 +10,12 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.urls import path
 
-from pufa.fanout import FanoutConsumerMixin, broadcast, worker_fanout
+from pufa.fanout import (
+    FanoutConsumerMixin,
+    broadcast,
+    broadcast_many,
+    worker_fanout,
+)
 
 # Channels closes stale database connections around every consumer message, which
 # touches the connection an earlier test left in the shared sync thread.
@@ -47,6 +52,20 @@ async def test_a_broadcast_reaches_every_socket_of_the_group_once():
             assert await socket.receive_nothing(timeout=0.2)
     finally:
         for socket in [*sockets, outsider]:
+            await socket.disconnect()
+
+
+async def test_many_payloads_in_one_layer_message_arrive_in_order():
+    sockets = [await connect("board-1") for _ in range(3)]
+    try:
+        await broadcast_many("board-1", [{"n": 1}, {"n": 2}, {"n": 3}])
+
+        for socket in sockets:
+            received = [json.loads(await socket.receive_from(timeout=2)) for _ in "123"]
+            assert received == [{"n": 1}, {"n": 2}, {"n": 3}]
+            assert await socket.receive_nothing(timeout=0.2)
+    finally:
+        for socket in sockets:
             await socket.disconnect()
 
 

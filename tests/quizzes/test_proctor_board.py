@@ -149,3 +149,44 @@ def test_open_and_close(client, proctor):
     assert attempt.status == Attempt.Status.GRADED
     kinds = ProctorAction.objects.order_by("at", "pk").values_list("kind", flat=True)
     assert list(kinds) == ["open", "close", "force_submit"]
+
+
+async def test_the_board_feed_sends_a_workers_changes_together_with_the_latest_count(
+    monkeypatch,
+):
+    """200 answers a second must not become 200 layer messages: the worker's feed
+    sends each sitting's changes together, and of one candidate's answer counts
+    only the latest (other changes all, in order)."""
+    from quizzes import consumers
+
+    sent = []
+
+    async def record(group, payloads):
+        sent.append((group, payloads))
+
+    monkeypatch.setattr(consumers, "broadcast_many", record)
+    feed = consumers.BoardFeed()
+
+    def row(candidate, event, **fields):
+        return {"type": "candidate", "candidate": candidate, "event": event, **fields}
+
+    feed.put("proctor-1", row(7, "answer", answered=1))
+    feed.put("proctor-1", row(8, "answer", answered=1))
+    feed.put("proctor-1", row(7, "answer", answered=2))
+    feed.put("proctor-1", row(7, "submit", status="graded"))
+    feed.put("proctor-2", row(9, "connect", online=True))
+    await feed.flush()
+
+    assert sent == [
+        (
+            "proctor-1",
+            [
+                row(8, "answer", answered=1),
+                row(7, "answer", answered=2),
+                row(7, "submit", status="graded"),
+            ],
+        ),
+        ("proctor-2", [row(9, "connect", online=True)]),
+    ]
+    await feed.flush()
+    assert len(sent) == 2  # nothing is sent twice
