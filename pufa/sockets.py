@@ -12,6 +12,7 @@ The server's clock is the only clock: every reply that matters carries
 import json
 import logging
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,17 @@ class JsonFrameConsumer(FanoutConsumerMixin, AsyncWebsocketConsumer):
 
     handlers = {}  # {"answer": "on_answer", ...}
     bad_frames = 0
+
+    async def dispatch(self, message):
+        """Channels' dispatch without its hop to the worker's one sync thread
+        (to close stale database connections) before every message: these
+        consumers reach the database only through ``database_sync_to_async``,
+        which closes them in the thread that uses them. An answer then never
+        queues behind another socket's slow call for a hop it does not need."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def send_frame(self, payload):
         await self.send(text_data=dumps(payload))

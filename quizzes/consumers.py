@@ -12,6 +12,7 @@ import weakref
 from collections import defaultdict, deque
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
@@ -249,7 +250,8 @@ class ExamConsumer(JsonFrameConsumer):
 
     async def on_ping(self, frame):
         await super().on_ping(frame)
-        await database_sync_to_async(presence.socket_seen)(
+        # The cache only: any thread will do, not the worker's one sync thread.
+        await sync_to_async(presence.socket_seen, thread_sensitive=False)(
             self.login.candidate_id, self.channel_name
         )
 
