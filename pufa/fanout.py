@@ -22,6 +22,7 @@ from channels.layers import get_channel_layer
 logger = logging.getLogger(__name__)
 
 _LAYER_GROUP_PREFIX = "fanout."
+DELIVERY_SLICE = 100
 _per_loop = weakref.WeakKeyDictionary()
 
 
@@ -83,14 +84,17 @@ class WorkerFanout:
     async def deliver(self, group, text):
         """Write ``text`` to every local socket of ``group``; drop sockets that fail."""
         consumers = list(self.members.get(group, ()))
-        if not consumers:
-            return 0
-        results = await asyncio.gather(
-            *(consumer.send_raw(text) for consumer in consumers), return_exceptions=True
-        )
-        for consumer, result in zip(consumers, results, strict=True):
-            if isinstance(result, Exception):
-                self.members[group].discard(consumer)
+        # In slices, each its own turn of the event loop: the frames that arrived
+        # meanwhile (a candidate's answer waiting for its ack) are read between
+        # slices instead of after all 1,000 sockets of a worker were written.
+        for start in range(0, len(consumers), DELIVERY_SLICE):
+            some = consumers[start : start + DELIVERY_SLICE]
+            results = await asyncio.gather(
+                *(consumer.send_raw(text) for consumer in some), return_exceptions=True
+            )
+            for consumer, result in zip(some, results, strict=True):
+                if isinstance(result, Exception):
+                    self.members[group].discard(consumer)
         return len(consumers)
 
 
