@@ -23,7 +23,6 @@ logger = logging.getLogger(__name__)
 
 _LAYER_GROUP_PREFIX = "fanout."
 DELIVERY_SLICE = 100
-_per_loop = weakref.WeakKeyDictionary()
 
 
 def _layer_group(group):
@@ -106,13 +105,23 @@ def parsed(text):
     return json.loads(text)
 
 
-def worker_fanout():
-    """The fan-out of the running event loop (one per worker process)."""
-    loop = asyncio.get_running_loop()
-    fanout = _per_loop.get(loop)
-    if fanout is None:
-        fanout = _per_loop[loop] = WorkerFanout()
-    return fanout
+def per_event_loop(factory):
+    """``get()`` returning one ``factory()`` per running event loop: per worker
+    process (and per test, each with a loop of its own). Dies with its loop."""
+    instances = weakref.WeakKeyDictionary()
+
+    def get():
+        loop = asyncio.get_running_loop()
+        instance = instances.get(loop)
+        if instance is None:
+            instance = instances[loop] = factory()
+        return instance
+
+    return get
+
+
+# The fan-out of the running event loop (one per worker process).
+worker_fanout = per_event_loop(WorkerFanout)
 
 
 async def broadcast(group, payload, layer=None):

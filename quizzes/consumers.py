@@ -8,7 +8,6 @@ task so that saving answers never waits behind the proctor board.
 
 import asyncio
 import logging
-import weakref
 from collections import defaultdict, deque
 from urllib.parse import parse_qs
 
@@ -16,7 +15,7 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
-from pufa.fanout import broadcast, broadcast_many, parsed
+from pufa.fanout import broadcast, broadcast_many, parsed, per_event_loop
 from pufa.sockets import (
     CLOSE_BAD_CLIENT,
     CLOSE_TAKEN_OVER,
@@ -101,16 +100,8 @@ class BoardFeed:
                 logger.exception("board feed to %s failed", group)
 
 
-_board_feeds = weakref.WeakKeyDictionary()
-
-
-def board_feed():
-    """This worker's (event loop's) feed."""
-    loop = asyncio.get_running_loop()
-    feed = _board_feeds.get(loop)
-    if feed is None:
-        feed = _board_feeds[loop] = BoardFeed()
-    return feed
+# This worker's (event loop's) feed.
+board_feed = per_event_loop(BoardFeed)
 
 
 class ExamConsumer(JsonFrameConsumer):

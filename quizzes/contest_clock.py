@@ -17,12 +17,11 @@ Questions close at the deadline stored on the contest row, whoever is connected:
 import asyncio
 import logging
 import time
-import weakref
 
 from channels.db import database_sync_to_async
 from django.db import close_old_connections
 
-from pufa.fanout import broadcast, parsed
+from pufa.fanout import broadcast, parsed, per_event_loop
 from quizzes.groups import contest_group, contest_host_group
 from quizzes.services import contests
 
@@ -105,15 +104,8 @@ class ContestClock:
             logger.exception("closing contest %s on its timer failed", contest_id)
 
 
-_clocks = weakref.WeakKeyDictionary()
-
-
-def contest_clock():
-    loop = asyncio.get_running_loop()
-    clock = _clocks.get(loop)
-    if clock is None:
-        clock = _clocks[loop] = ContestClock(loop)
-    return clock
+# This worker's clock.
+contest_clock = per_event_loop(lambda: ContestClock(asyncio.get_running_loop()))
 
 
 def _sweep_once(stale):

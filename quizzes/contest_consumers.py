@@ -13,7 +13,6 @@ by their admin session and the contest permission.
 import asyncio
 import logging
 import time
-import weakref
 
 from channels.db import database_sync_to_async
 from django.db import close_old_connections
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pufa.fanout import broadcast, parsed
+from pufa.fanout import broadcast, parsed, per_event_loop
 from pufa.sockets import (
     CLOSE_BAD_CLIENT,
     CLOSE_UNAUTHORISED,
@@ -90,15 +89,7 @@ class AnswerCounter:
             logger.exception("answer count of contest %s failed", contest_id)
 
 
-_counters = weakref.WeakKeyDictionary()
-
-
-def answer_counter():
-    loop = asyncio.get_running_loop()
-    counter = _counters.get(loop)
-    if counter is None:
-        counter = _counters[loop] = AnswerCounter()
-    return counter
+answer_counter = per_event_loop(AnswerCounter)
 
 
 class AnswerBatcher:
@@ -132,15 +123,7 @@ class AnswerBatcher:
                     future.set_result(outcome)
 
 
-_batchers = weakref.WeakKeyDictionary()
-
-
-def answer_batcher():
-    loop = asyncio.get_running_loop()
-    batcher = _batchers.get(loop)
-    if batcher is None:
-        batcher = _batchers[loop] = AnswerBatcher()
-    return batcher
+answer_batcher = per_event_loop(AnswerBatcher)
 
 
 class ContestSocket(JsonFrameConsumer):
