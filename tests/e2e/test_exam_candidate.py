@@ -147,6 +147,9 @@ def test_a_candidate_sits_the_exam_through_a_dropped_network(
     assert phone.locator(".exam-result .exam-question").count() == 50
     assert phone.get_by_text("正确答案").count() == 0
     assert phone.get_by_text("解析").count() == 0
+    certificate = phone.get_by_role("link", name="下载成绩证书（PDF）")
+    pdf = phone.request.get(live_site.base_url + certificate.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     screenshot(phone, "exam-360-result")
     wait_row(board, candidate, "board-status", "已交卷")
     assert shell(live_site, SAVED_ANSWERS.format(candidate=candidate))["status"] == (

@@ -308,6 +308,11 @@
         result.band ? el("dt", { text: gettext("Grade") }) : null,
         result.band ? el("dd", { text: result.band }) : null
       ]));
+      if (config.certificate) {
+        children.push(el("p", {}, [el("a", { id: "exam-certificate", className: "button exam-button exam-button--wide",
+          href: config.certificate, target: "_blank", rel: "noopener",
+          text: gettext("Download the score certificate (PDF)") })]));
+      }
     } else {
       children.push(el("p", { className: "exam-alert", text: gettext("Your paper is in. The score will be shown when the organisers release it.") }));
     }
