@@ -27,16 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 PLAYERS = int(os.environ.get("BENCH_PLAYERS", "2000"))
 QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "5"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
-os.environ.setdefault(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-)  # the server gets a database of its own; this names the PostgreSQL to use
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pufa.settings.dev")
-
-import django  # noqa: E402
-
-django.setup()
-
+import live_stack  # noqa: E402, F401  (PostgreSQL + Redis, Django set up)
 import websockets  # noqa: E402
 from bench_broadcast import start, stop  # noqa: E402
 from ws_clients import Crowd, summary  # noqa: E402

@@ -28,16 +28,7 @@ CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "2000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 ANSWER_EVERY = 10.0
 NOTICE_EVERY = 5.0
-os.environ.setdefault(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-)  # the server gets a database of its own; this names the PostgreSQL to use
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pufa.settings.dev")
-
-import django  # noqa: E402
-
-django.setup()
-
+import live_stack  # noqa: E402, F401  (PostgreSQL + Redis, Django set up)
 from bench_broadcast import bare, start, stop  # noqa: E402
 from ws_clients import summary  # noqa: E402
 
