@@ -210,12 +210,9 @@ class SavedAnswer:
     answer: AttemptAnswer
     changed: bool
     answered_before: int
+    answered_count: int
     candidate_id: int
     sitting_id: int
-
-    @property
-    def answered_count(self):
-        return getattr(self.answer, "answered_count", self.answered_before)
 
 
 def save_answer(*, attempt_id, position, choice, client_seq, now=None):
@@ -319,37 +316,37 @@ def _save_answer(
         if valid is None:
             raise QuizError("bad_choice", _("This answer is not one of the options."))
         attempt_id = row["pk"]
-        saved = SavedAnswer(
-            answer=None,
-            changed=False,
-            answered_before=row["answered_count"],
-            candidate_id=row["candidate_id"],
-            sitting_id=row["candidate__sitting_id"],
-        )
+        answered_count = row["answered_count"]
         with connection.cursor() as cursor:
             cursor.execute(
                 _upsert_answer_sql(),
                 [attempt_id, position, json.dumps(valid), client_seq, now],
             )
             inserted = cursor.fetchone()
-            if inserted is None:
-                saved.answer = AttemptAnswer.objects.get(
+            if inserted is None:  # a resend or an older message: the stored one
+                answer = AttemptAnswer.objects.get(
                     attempt_id=attempt_id, position=position
                 )
-                return saved
-            cursor.execute(_count_answered_sql(), [attempt_id, attempt_id])
-            answered_count = cursor.fetchone()[0]
-    saved.answer = AttemptAnswer(
-        pk=inserted[0],
-        attempt_id=attempt_id,
-        position=position,
-        choice=valid,
-        client_seq=client_seq,
-        saved_at=now,
+            else:
+                cursor.execute(_count_answered_sql(), [attempt_id, attempt_id])
+                answered_count = cursor.fetchone()[0]
+                answer = AttemptAnswer(
+                    pk=inserted[0],
+                    attempt_id=attempt_id,
+                    position=position,
+                    choice=valid,
+                    client_seq=client_seq,
+                    saved_at=now,
+                )
+    answer.answered_count = answered_count
+    return SavedAnswer(
+        answer=answer,
+        changed=inserted is not None,
+        answered_before=row["answered_count"],
+        answered_count=answered_count,
+        candidate_id=row["candidate_id"],
+        sitting_id=row["candidate__sitting_id"],
     )
-    saved.answer.answered_count = answered_count
-    saved.changed = True
-    return saved
 
 
 def submit_attempt(*, attempt_id, by, actor=None):

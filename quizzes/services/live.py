@@ -208,7 +208,7 @@ def answer(login, *, position, choice, seq):
     ):
         raise QuizError("bad_message", _("The answer message is incomplete."))
     if login is None:
-        check_login(login)
+        raise ticket_refused()
     saved = exams.save_candidate_answer(
         candidate_id=login.candidate_id,
         ticket_id=login.ticket_id,
