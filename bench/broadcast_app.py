@@ -17,6 +17,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from pufa.fanout import FanoutConsumerMixin  # noqa: E402
+from pufa.frames import FrameWriterMiddleware  # noqa: E402
 
 
 class FanoutRoom(FanoutConsumerMixin, AsyncWebsocketConsumer):
@@ -42,11 +43,13 @@ class StockRoom(AsyncWebsocketConsumer):
 
 application = ProtocolTypeRouter(
     {
-        "websocket": URLRouter(
-            [
-                path("ws/fanout/<str:group>/", FanoutRoom.as_asgi()),
-                path("ws/stock/<str:group>/", StockRoom.as_asgi()),
-            ]
+        "websocket": FrameWriterMiddleware(
+            URLRouter(
+                [
+                    path("ws/fanout/<str:group>/", FanoutRoom.as_asgi()),
+                    path("ws/stock/<str:group>/", StockRoom.as_asgi()),
+                ]
+            )
         )
     }
 )

@@ -17,6 +17,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from pufa.frames import FrameWriterMiddleware  # noqa: E402
 from pufa.lifespan import LifespanApp  # noqa: E402
 from pufa.routing import websocket_urlpatterns  # noqa: E402
 
@@ -25,8 +26,12 @@ application = ProtocolTypeRouter(
         "http": django_asgi_app,
         # Starts the background loops (the exam deadline sweeper) with each worker.
         "lifespan": LifespanApp(),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        # The frame writer first, where ``send`` is still the server's (fan-out
+        # broadcasts are written below the ASGI chain: pufa.frames).
+        "websocket": FrameWriterMiddleware(
+            AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            )
         ),
     }
 )

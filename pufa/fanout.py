@@ -19,10 +19,15 @@ from collections import defaultdict
 
 from channels.layers import get_channel_layer
 
+from pufa.frames import FRAME_WRITER, BroadcastFrame
+
 logger = logging.getLogger(__name__)
 
 _LAYER_GROUP_PREFIX = "fanout."
+# A delivery yields to the event loop after this many sends through ASGI, or
+# after this long writing frames directly, whichever comes first.
 DELIVERY_SLICE = 100
+DELIVERY_TURN_SECONDS = 0.005
 
 
 def _layer_group(group):
@@ -81,20 +86,49 @@ class WorkerFanout:
                 await self.deliver(group, text)
 
     async def deliver(self, group, text):
-        """Write ``text`` to every local socket of ``group``; drop sockets that fail."""
+        """Write ``text`` to every local socket of ``group``; drop sockets that fail.
+
+        The frame is built once (``pufa.frames``) and written to each socket that
+        takes it as it is, in a plain loop, as a bare ``websockets`` server's
+        ``broadcast()`` does. The others (a socket whose own answer the broadcast
+        asks for, a server without a frame writer, a connection that is closing
+        or full) go through ``send_raw`` / ASGI, gathered.
+        """
         consumers = list(self.members.get(group, ()))
-        # In slices, each its own turn of the event loop: the frames that arrived
-        # meanwhile (a candidate's answer waiting for its ack) are read between
-        # slices instead of after all 1,000 sockets of a worker were written.
-        for start in range(0, len(consumers), DELIVERY_SLICE):
-            some = consumers[start : start + DELIVERY_SLICE]
-            results = await asyncio.gather(
-                *(consumer.send_raw(text) for consumer in some), return_exceptions=True
-            )
-            for consumer, result in zip(some, results, strict=True):
-                if isinstance(result, Exception):
-                    self.members[group].discard(consumer)
+        frame = BroadcastFrame(text)
+        loop = asyncio.get_running_loop()
+        turn_ends = loop.time() + DELIVERY_TURN_SECONDS
+        slow, sending = [], []
+        for consumer in consumers:
+            try:
+                if not consumer.on_broadcast(text):
+                    sending.append(consumer.send_raw(text))
+                    slow.append(consumer)
+                elif consumer.write_frame is None or not consumer.write_frame(frame):
+                    sending.append(consumer.send(text_data=text))
+                    slow.append(consumer)
+            except Exception:  # one broken socket must not stop the others
+                logger.exception("fan-out: a socket of %s failed", group)
+                self.members[group].discard(consumer)
+            # Now and then a turn of the event loop: the frames that arrived
+            # meanwhile (a candidate's answer waiting for its ack) are read
+            # between parts instead of after all 1,000 sockets of a worker.
+            if len(sending) >= DELIVERY_SLICE or loop.time() > turn_ends:
+                await self._finish(group, slow, sending)
+                slow, sending = [], []
+                turn_ends = loop.time() + DELIVERY_TURN_SECONDS
+        await self._finish(group, slow, sending)
         return len(consumers)
+
+    async def _finish(self, group, slow, sending):
+        """Await the sends of one part of a delivery (or just yield a turn)."""
+        if not sending:
+            await asyncio.sleep(0)
+            return
+        results = await asyncio.gather(*sending, return_exceptions=True)
+        for consumer, result in zip(slow, results, strict=True):
+            if isinstance(result, Exception):
+                self.members[group].discard(consumer)
 
 
 @functools.lru_cache(maxsize=16)
@@ -151,13 +185,31 @@ async def broadcast_many(group, payloads, layer=None):
 class FanoutConsumerMixin:
     """For AsyncWebsocketConsumer subclasses: join broadcast groups, leave on close."""
 
+    # Broadcasts reach these sockets through their worker's fan-out, so a socket
+    # needs no channel of its own: with an alias that names no layer, Channels
+    # creates none and keeps no receive task on the layer for each socket
+    # (1,000 of each per worker, each with channels-redis' receive machinery).
+    channel_layer_alias = "pufa.no-channel-per-socket"
+
     async def fanout_join(self, group):
         if not hasattr(self, "_fanout_groups"):
             self._fanout_groups = set()
         self._fanout_groups.add(group)
         await worker_fanout().join(group, self)
 
+    @property
+    def write_frame(self):
+        """The connection's frame writer (``pufa.frames``), or None."""
+        return self.scope.get(FRAME_WRITER)
+
+    def on_broadcast(self, text):
+        """Called by the fan-out with each broadcast for this socket: True to have
+        ``text`` written as it is (with the group's other sockets, in one pass);
+        False to have ``send_raw`` handle it. Runs once per socket: keep it cheap."""
+        return True
+
     async def send_raw(self, text):
+        """A broadcast ``on_broadcast`` kept for this socket to handle."""
         await self.send(text_data=text)
 
     async def websocket_disconnect(self, message):

@@ -8,6 +8,7 @@ task so that saving answers never waits behind the proctor board.
 
 import asyncio
 import logging
+import uuid
 from collections import defaultdict, deque
 from urllib.parse import parse_qs
 
@@ -120,6 +121,7 @@ class ExamConsumer(JsonFrameConsumer):
     phase = ""  # the type of the last screen sent: lobby, state or result
 
     async def connect(self):
+        self.socket_id = uuid.uuid4().hex  # this socket, in the presence cache
         self.outbox = BroadcastOutbox()
         self.tasks = set()
         self.attempt_groups = set()
@@ -147,7 +149,7 @@ class ExamConsumer(JsonFrameConsumer):
         outcome = live.current(login, claim=True)
         self.login = login
         self.sitting_id = live.sitting_id_of(login)
-        presence.socket_seen(login.candidate_id, self.channel_name)
+        presence.socket_seen(login.candidate_id, self.socket_id)
         return outcome
 
     def _broadcast(self, broadcasts):
@@ -243,15 +245,26 @@ class ExamConsumer(JsonFrameConsumer):
         await super().on_ping(frame)
         # The cache only: any thread will do, not the worker's one sync thread.
         await sync_to_async(presence.socket_seen, thread_sensitive=False)(
-            self.login.candidate_id, self.channel_name
+            self.login.candidate_id, self.socket_id
         )
 
     # --- broadcasts from the sitting's and the attempt's groups ---------------
 
+    # Broadcasts that need this socket's own answer, not the text as it is.
+    OWN_ANSWER = frozenset({"takeover", "refresh", "submitted"})
+
+    def on_broadcast(self, text):
+        """Most broadcasts are written as they are; the fan-out parses each once
+        per worker to find the few this socket must answer itself."""
+        try:
+            message = parsed(text)
+        except ValueError:
+            return False
+        return message.get("type") not in self.OWN_ANSWER
+
     async def send_raw(self, text):
-        """Called by the fan-out for every broadcast: most are forwarded as they
-        are; some need this socket's own answer (the database, in a task: the
-        fan-out must not wait for it)."""
+        """A broadcast that needs this socket's own answer (the database, in a
+        task: the fan-out must not wait for it), or one that did not parse."""
         try:
             message = parsed(text)
         except ValueError:
@@ -265,12 +278,9 @@ class ExamConsumer(JsonFrameConsumer):
             only = message.get("only")
             if not only or self.phase in only:
                 self._in_background(self._refresh())
-        elif kind == "submitted":
-            if self.phase == "state":
-                await self.send(text_data=text)
-                self._in_background(self._refresh())
-        else:
+        elif kind == "submitted" and self.phase == "state":
             await self.send(text_data=text)
+            self._in_background(self._refresh())
 
     def _in_background(self, coroutine):
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -288,7 +298,7 @@ class ExamConsumer(JsonFrameConsumer):
         if self.login is None or self.sitting_id is None:
             return
         still_online = await database_sync_to_async(presence.socket_closed)(
-            self.login.candidate_id, self.channel_name
+            self.login.candidate_id, self.socket_id
         )
         self._broadcast([self._event("disconnect", online=still_online)])
         await self.outbox.flush()

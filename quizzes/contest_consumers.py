@@ -170,10 +170,11 @@ class ContestSocket(JsonFrameConsumer):
             return
         await self.send_state()
 
-    async def send_raw(self, text):
+    def on_broadcast(self, text):
+        """Written as it is; a deadline it carries also arms this worker's clock."""
         if self.contest_id is not None:
             watch_frame(self.contest_id, text)
-        await self.send(text_data=text)
+        return True
 
 
 class PlayerConsumer(ContestSocket):
@@ -246,12 +247,13 @@ class PlayerConsumer(ContestSocket):
         if answered.created:
             answer_counter().bump(self.contest_id, answered.answer.position)
 
+    def on_broadcast(self, text):
+        """Broadcasts to all players are written as they are, except the internal
+        ones, which ``send_raw`` makes this player's own frame."""
+        return super().on_broadcast(text) and not text.startswith(INTERNAL_PREFIX)
+
     async def send_raw(self, text):
-        """Broadcasts to all players: forwarded as they are, except the internal
-        ones (parsed once per worker), which become this player's own frame."""
-        if not text.startswith(INTERNAL_PREFIX):
-            await super().send_raw(text)
-            return
+        """An internal broadcast (parsed once per worker) as this player's frame."""
         message = parsed(text)
         if message["type"] == "contest._standings":
             entry = message["by_player"].get(str(self.player_id))
