@@ -18,7 +18,8 @@ run: setup
 	@$(MANAGE) db_worker --backend background --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn pufa.asgi:application --host $(HOST) --port $(PORT) \
-		--ws-max-size $(WS_MAX_SIZE) --no-server-header --lifespan on
+		--ws-max-size $(WS_MAX_SIZE) --ws-per-message-deflate false \
+		--no-server-header --lifespan on
 
 test: setup browsers lint
 	$(MANAGE) check_translations

@@ -149,6 +149,8 @@ def main():
                 "2",
                 "--lifespan",
                 "off",
+                "--ws-per-message-deflate",
+                "false",
                 "--log-level",
                 "warning",
             ],

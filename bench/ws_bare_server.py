@@ -1,6 +1,8 @@
 """The baseline: a bare `websockets` server broadcasting to all its clients.
 
 A client that sends "go <text>" makes the server broadcast <text> to every other one.
+``python ws_bare_server.py PORT [plain]``: with "plain", the server does not agree
+to permessage-deflate (as pufa's does not); by default it does (websockets').
 """
 
 import asyncio
@@ -22,10 +24,13 @@ async def handler(socket):
         clients.discard(socket)
 
 
-async def main(port):
-    async with websockets.serve(handler, "127.0.0.1", port, max_size=65536):
+async def main(port, compression):
+    async with websockets.serve(
+        handler, "127.0.0.1", port, max_size=65536, compression=compression
+    ):
         await asyncio.Future()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1])))
+    plain = sys.argv[2:] == ["plain"]
+    asyncio.run(main(int(sys.argv[1]), None if plain else "deflate"))

@@ -256,6 +256,8 @@ class LiveSite:
             "on",
             "--ws-max-size",
             "65536",
+            "--ws-per-message-deflate",
+            "false",
         ]
         if self.workers > 1:
             command += ["--workers", str(self.workers)]
