@@ -8,6 +8,7 @@ Loops must be safe to run in several workers at once (the sweeper locks rows).
 """
 
 import asyncio
+import gc
 import logging
 
 from django.conf import settings
@@ -30,12 +31,31 @@ async def _guarded(path, loop_function):
             await asyncio.sleep(1)
 
 
+# Young collections every 50,000 allocations instead of 700: a worker holding
+# 1,000 sockets allocates fast, and at 700 the objects of answers in flight were
+# promoted and then swept by full collections, every ~12 s, each stopping the
+# worker's event loop (every socket of it) for 200-660 ms on the 2-core test
+# machine. At 50,000 they die young; a young collection takes a few ms.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def tune_garbage_collector():
+    """Take what the worker loaded to start (Django, Wagtail, the URL conf…:
+    ~170,000 objects that live as long as the worker) out of the collector's
+    sight — full collections no longer walk them (110 ms each here); refcounting
+    still frees them — and collect young objects less often (``GC_THRESHOLDS``)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 class LifespanApp:
     async def __call__(self, scope, receive, send):
         tasks = []
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                tune_garbage_collector()
                 for path in getattr(settings, "PUFA_BACKGROUND_LOOPS", ()):
                     task = asyncio.create_task(_guarded(path, import_string(path)))
                     tasks.append(task)
