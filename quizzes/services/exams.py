@@ -213,6 +213,7 @@ class SavedAnswer:
     answered_count: int
     candidate_id: int
     sitting_id: int
+    paper_id: int
 
 
 def save_answer(*, attempt_id, position, choice, client_seq, now=None):
@@ -246,10 +247,23 @@ def save_candidate_answer(
     revoked or reissued), ``not_in_progress``, ``taken_over`` (another device holds
     the attempt) and those of ``save_answer``.
     """
+    if connection.vendor == "postgresql" and candidate_id in _answer_hints:
+        saved = _save_answer_at_once(
+            _answer_hints[candidate_id],
+            candidate_id=candidate_id,
+            ticket_id=ticket_id,
+            device=device,
+            position=position,
+            choice=choice,
+            client_seq=client_seq,
+            now=now or timezone.now(),
+        )
+        if saved is not None:
+            return saved
     valid_ticket = Ticket.objects.filter(
         pk=ticket_id, candidate_id=OuterRef("candidate_id"), revoked_at__isnull=True
     )
-    return _save_answer(
+    saved = _save_answer(
         Attempt.objects.filter(
             candidate_id=candidate_id, status=Attempt.Status.IN_PROGRESS
         ).annotate(ticket_valid=Exists(valid_ticket)),
@@ -260,6 +274,127 @@ def save_candidate_answer(
         device=device,
         ticket=(candidate_id, ticket_id),
     )
+    _remember_hint(candidate_id, saved)
+    return saved
+
+
+# The attempt and paper each candidate last saved an answer to, in this process:
+# the candidate's next answer can then be saved by one statement
+# (``_save_answer_at_once``). A hint only: the statement checks everything again
+# under the attempt's row lock, and anything but a plain save takes the full path.
+_answer_hints = {}
+MAX_ANSWER_HINTS = 50_000
+
+
+def _remember_hint(candidate_id, saved):
+    if len(_answer_hints) >= MAX_ANSWER_HINTS:
+        _answer_hints.clear()
+    _answer_hints[candidate_id] = (saved.answer.attempt_id, saved.paper_id)
+
+
+def forget_answer_hints():
+    """For tests, whose databases reuse ids."""
+    _answer_hints.clear()
+
+
+def _save_answer_at_once(
+    hint, *, candidate_id, ticket_id, device, position, choice, client_seq, now
+):
+    """A candidate's answer to the attempt it last answered (PostgreSQL): one
+    statement, one round trip, no transaction of its own (a statement is atomic).
+
+    Under the attempt's row lock it checks what ``_save_answer`` checks (ticket,
+    status, device, deadline) and, only if all hold, writes the answer (a newer
+    sequence number only) and the attempt's count. A SavedAnswer, or None when it
+    wrote nothing (a resend, an error to explain, a stale hint): the full path
+    then handles the message, with the same checks.
+    """
+    attempt_id, paper_id = hint
+    if type(position) is not int or type(client_seq) is not int or client_seq < 1:
+        return None
+    shape = paper_shape(paper_id).get(position)
+    valid = None if shape is None else _valid_choice(shape[0], choice, shape[1])
+    if valid is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _save_at_once_sql(),
+            {
+                "attempt": attempt_id,
+                "candidate": candidate_id,
+                "ticket": ticket_id,
+                "device": device or "",
+                "now": now,
+                "position": position,
+                "choice": json.dumps(valid),
+                "seq": client_seq,
+                "counts": 1 if valid else 0,
+                "in_progress": Attempt.Status.IN_PROGRESS,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return None
+    answer_id, answered_before, answered_count, sitting_id = row
+    answer = AttemptAnswer(
+        pk=answer_id,
+        attempt_id=attempt_id,
+        position=position,
+        choice=valid,
+        client_seq=client_seq,
+        saved_at=now,
+    )
+    answer.answered_count = answered_count
+    return SavedAnswer(
+        answer=answer,
+        changed=True,
+        answered_before=answered_before,
+        answered_count=answered_count,
+        candidate_id=candidate_id,
+        sitting_id=sitting_id,
+        paper_id=paper_id,
+    )
+
+
+def _save_at_once_sql():
+    """The statement of ``_save_answer_at_once``. The count cannot see the row
+    the same statement writes (one snapshot): it counts the other positions and
+    adds this one."""
+    q = connection.ops.quote_name
+    attempts, answers = q(Attempt._meta.db_table), q(AttemptAnswer._meta.db_table)
+    candidates, tickets = q(Candidate._meta.db_table), q(Ticket._meta.db_table)
+    return f"""
+        WITH attempt AS (
+            SELECT a.id, a.answered_count, c.sitting_id
+            FROM {attempts} a JOIN {candidates} c ON c.id = a.candidate_id
+            WHERE a.id = %(attempt)s AND a.candidate_id = %(candidate)s
+              AND a.status = %(in_progress)s AND %(now)s <= a.deadline
+              AND (a.device = '' OR %(device)s = '' OR a.device = %(device)s)
+              AND EXISTS (
+                  SELECT 1 FROM {tickets} t WHERE t.id = %(ticket)s
+                  AND t.candidate_id = a.candidate_id AND t.revoked_at IS NULL)
+            FOR UPDATE OF a
+        ), saved AS (
+            INSERT INTO {answers} (attempt_id, position, choice, client_seq, saved_at)
+            SELECT id, %(position)s, %(choice)s::jsonb, %(seq)s, %(now)s
+            FROM attempt
+            ON CONFLICT (attempt_id, position) DO UPDATE SET
+                choice = excluded.choice, client_seq = excluded.client_seq,
+                saved_at = excluded.saved_at
+            WHERE {answers}.client_seq < excluded.client_seq
+            RETURNING id
+        ), counted AS (
+            UPDATE {attempts} SET answered_count = %(counts)s + (
+                SELECT COUNT(*) FROM {answers}
+                WHERE attempt_id = %(attempt)s AND position <> %(position)s
+                  AND client_seq > 0 AND choice <> '[]'::jsonb)
+            WHERE id = %(attempt)s AND EXISTS (SELECT 1 FROM saved)
+            RETURNING answered_count
+        )
+        SELECT (SELECT id FROM saved), attempt.answered_count,
+               (SELECT answered_count FROM counted), attempt.sitting_id
+        FROM attempt
+    """
 
 
 def _save_answer(
@@ -346,6 +481,7 @@ def _save_answer(
         answered_count=answered_count,
         candidate_id=row["candidate_id"],
         sitting_id=row["candidate__sitting_id"],
+        paper_id=row["paper_id"],
     )
 
 
