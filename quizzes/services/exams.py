@@ -336,14 +336,7 @@ def _save_answer_at_once(
     if row is None or row[0] is None:
         return None
     answer_id, answered_before, answered_count, sitting_id = row
-    answer = AttemptAnswer(
-        pk=answer_id,
-        attempt_id=attempt_id,
-        position=position,
-        choice=valid,
-        client_seq=client_seq,
-        saved_at=now,
-    )
+    answer = _written_answer(answer_id, attempt_id, position, valid, client_seq, now)
     answer.answered_count = answered_count
     return SavedAnswer(
         answer=answer,
@@ -353,6 +346,18 @@ def _save_answer_at_once(
         candidate_id=candidate_id,
         sitting_id=sitting_id,
         paper_id=paper_id,
+    )
+
+
+def _written_answer(answer_id, attempt_id, position, choice, client_seq, saved_at):
+    """The answer row just written, without reading it back."""
+    return AttemptAnswer(
+        pk=answer_id,
+        attempt_id=attempt_id,
+        position=position,
+        choice=choice,
+        client_seq=client_seq,
+        saved_at=saved_at,
     )
 
 
@@ -465,13 +470,8 @@ def _save_answer(
             else:
                 cursor.execute(_count_answered_sql(), [attempt_id, attempt_id])
                 answered_count = cursor.fetchone()[0]
-                answer = AttemptAnswer(
-                    pk=inserted[0],
-                    attempt_id=attempt_id,
-                    position=position,
-                    choice=valid,
-                    client_seq=client_seq,
-                    saved_at=now,
+                answer = _written_answer(
+                    inserted[0], attempt_id, position, valid, client_seq, now
                 )
     answer.answered_count = answered_count
     return SavedAnswer(
