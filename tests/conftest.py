@@ -12,9 +12,9 @@ pytest_plugins = ["tests.support.fixtures"]
 def clear_cache():
     """Empty this run's cache only: RedisCache.clear() would FLUSHDB a shared server.
     The exam's per-process hints go too (ids are reused between tests)."""
-    from quizzes.services.exams import forget_answer_hints
+    from quizzes.services.exams import forget_local_memory
 
-    forget_answer_hints()
+    forget_local_memory()
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         client = cache._cache.get_client(write=True)
         keys = list(client.scan_iter(f"{settings.REDIS_PREFIX}:*", count=1000))

@@ -111,6 +111,7 @@ def start_attempt(*, candidate, device=""):
             if device and running.device != device:
                 running.device = device
                 running.save(update_fields=["device"])
+            _remember_hint(candidate.pk, running.pk, running.paper_id)
             return running
         if not sitting_is_running(sitting, now):
             if sitting.status == Sitting.Status.DRAFT or now < sitting.opens_at:
@@ -130,7 +131,7 @@ def start_attempt(*, candidate, device=""):
             gate(candidate)
         blueprint = sitting.blueprint_for(candidate.post_level)
         paper = draw_paper(blueprint=blueprint, candidate=candidate.person)
-        return Attempt.objects.create(
+        attempt = Attempt.objects.create(
             candidate=candidate,
             number=used + 1,
             paper=paper,
@@ -140,6 +141,8 @@ def start_attempt(*, candidate, device=""):
             ),
             device=device,
         )
+        _remember_hint(candidate.pk, attempt.pk, paper.pk)
+        return attempt
 
 
 def _valid_choice(kind, choice, option_count):
@@ -154,9 +157,13 @@ def _valid_choice(kind, choice, option_count):
 
 
 def paper_shape(paper_id):
-    """{position: (kind, option count)} of a paper, cached: a drawn paper's
-    questions and options never change (a key fix changes keys only), and the
-    answer path needs the shape for every message."""
+    """{position: (kind, option count)} of a paper, cached (in this process, and
+    in the shared cache for the other workers): a drawn paper's questions and
+    options never change (a key fix changes keys only), and the answer path needs
+    the shape for every message."""
+    shape = _local_shapes.get(paper_id)
+    if shape is not None:
+        return shape
     key = f"quizzes:paper-shape:{paper_id}"
     shape = cache.get(key)
     if shape is None:
@@ -167,10 +174,17 @@ def paper_shape(paper_id):
             ).values_list("position", "version__kind", "version__options")
         }
         cache.set(key, shape, timeout=SHAPE_CACHE_SECONDS)
+    if len(_local_shapes) >= MAX_LOCAL_ENTRIES:
+        _local_shapes.clear()
+    _local_shapes[paper_id] = shape
     return shape
 
 
 SHAPE_CACHE_SECONDS = 6 * 3600
+# What this process keeps for the answer path: paper shapes by paper id, and the
+# attempt each candidate answers (``_answer_hints``). Bounded: emptied when full.
+_local_shapes = {}
+MAX_LOCAL_ENTRIES = 50_000
 
 
 def _upsert_answer_sql():
@@ -274,27 +288,27 @@ def save_candidate_answer(
         device=device,
         ticket=(candidate_id, ticket_id),
     )
-    _remember_hint(candidate_id, saved)
+    _remember_hint(candidate_id, saved.answer.attempt_id, saved.paper_id)
     return saved
 
 
-# The attempt and paper each candidate last saved an answer to, in this process:
-# the candidate's next answer can then be saved by one statement
+# The attempt and paper each candidate started, resumed or last answered, in
+# this process: the candidate's answers can then be saved by one statement
 # (``_save_answer_at_once``). A hint only: the statement checks everything again
 # under the attempt's row lock, and anything but a plain save takes the full path.
 _answer_hints = {}
-MAX_ANSWER_HINTS = 50_000
 
 
-def _remember_hint(candidate_id, saved):
-    if len(_answer_hints) >= MAX_ANSWER_HINTS:
+def _remember_hint(candidate_id, attempt_id, paper_id):
+    if len(_answer_hints) >= MAX_LOCAL_ENTRIES:
         _answer_hints.clear()
-    _answer_hints[candidate_id] = (saved.answer.attempt_id, saved.paper_id)
+    _answer_hints[candidate_id] = (attempt_id, paper_id)
 
 
-def forget_answer_hints():
+def forget_local_memory():
     """For tests, whose databases reuse ids."""
     _answer_hints.clear()
+    _local_shapes.clear()
 
 
 def _save_answer_at_once(

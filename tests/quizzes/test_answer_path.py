@@ -1,7 +1,9 @@
-"""The live answer path (``exams.save_candidate_answer``): a candidate's first
-answer takes the full path; on PostgreSQL the next ones are saved by one statement
-(``_save_answer_at_once``). Every rule must hold the same on both paths, so each
-test answers once before the case it checks."""
+"""The live answer path (``exams.save_candidate_answer``). On PostgreSQL, when the
+process knows the candidate's attempt (it started, resumed or saved to it), an
+answer is saved by one statement (``_save_answer_at_once``); otherwise — another
+worker started it, or SQLite — by the full path. Every rule must hold the same on
+both: each test runs "hinted" (as a worker that started the attempt) and "cold"
+(the process forgets before each answer)."""
 
 import datetime as dt
 
@@ -18,8 +20,15 @@ from tests.quizzes.exam_factories import CandidateFactory, SittingFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(params=["hinted", "cold"])
+def path(request):
+    return request.param
+
+
 class Candidate:
     """A candidate logged in with a ticket on device "a", answering."""
+
+    cold = False
 
     def __init__(self, **candidate_fields):
         self.candidate = CandidateFactory(**candidate_fields)
@@ -31,6 +40,8 @@ class Candidate:
         if seq is None:
             self.seq += 1
             seq = self.seq
+        if self.cold:
+            exams.forget_local_memory()
         return exams.save_candidate_answer(
             candidate_id=self.candidate.pk,
             ticket_id=self.ticket.pk,
@@ -62,8 +73,9 @@ def refused(call):
     return error.value.code
 
 
-def test_counts_resends_and_clearing_after_the_first_answer():
+def test_counts_resends_and_clearing(path):
     someone = Candidate()
+    someone.cold = path == "cold"
     first = someone.answer(1, [0])
     assert (first.changed, first.answered_before, first.answered_count) == (True, 0, 1)
 
@@ -95,8 +107,9 @@ def test_counts_resends_and_clearing_after_the_first_answer():
         ("no such option", "bad_choice"),
     ],
 )
-def test_every_refusal_holds_after_the_first_answer(case, code):
+def test_every_refusal_holds(case, code, path):
     someone = Candidate()
+    someone.cold = path == "cold"
     someone.answer(1, [0])
     position, choice, now = 2, [1], None
     if case == "ticket revoked":
@@ -117,8 +130,9 @@ def test_every_refusal_holds_after_the_first_answer(case, code):
     assert refused(lambda: someone.answer(position, choice, now=now)) == code
 
 
-def test_after_a_resit_answers_go_to_the_new_attempt():
+def test_after_a_resit_answers_go_to_the_new_attempt(path):
     someone = Candidate(sitting=SittingFactory(attempts_allowed=2))
+    someone.cold = path == "cold"
     someone.answer(1, [0])
     exams.submit_attempt(attempt_id=someone.attempt.pk, by=Attempt.SubmittedBy.PROCTOR)
     resit = exams.start_attempt(candidate=someone.candidate, device="a")
@@ -130,16 +144,16 @@ def test_after_a_resit_answers_go_to_the_new_attempt():
     assert AttemptAnswer.objects.get(attempt=someone.attempt, position=1).choice == [0]
 
 
-def test_on_postgresql_an_answer_after_the_first_is_one_statement():
+def test_on_postgresql_an_answer_to_a_started_attempt_is_one_statement():
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement path is PostgreSQL's (SQLite: the full path)")
     someone = Candidate()
-    someone.answer(1, [0])
     exams.paper_shape(someone.attempt.paper_id)  # cached, as in a running worker
 
     with CaptureQueriesContext(connection) as queries:
-        saved = someone.answer(2, [1])
+        first = someone.answer(1, [0])
+        second = someone.answer(2, [1])
 
-    assert len(queries) == 1, [q["sql"][:80] for q in queries]
-    assert saved.changed and saved.answered_count == 2
+    assert len(queries) == 2, [q["sql"][:80] for q in queries]
+    assert (first.answered_count, second.answered_count) == (1, 2)
     assert someone.stored() == {1: ([0], 1), 2: ([1], 2)}
