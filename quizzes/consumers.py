@@ -24,7 +24,7 @@ from pufa.sockets import (
     MAX_BAD_FRAMES,
     JsonFrameConsumer,
 )
-from quizzes import presence
+from quizzes import answer_loop, presence
 from quizzes.exam_session import login_of
 from quizzes.groups import attempt_group, proctor_group, sitting_group
 from quizzes.services import board, live
@@ -226,6 +226,17 @@ class ExamConsumer(JsonFrameConsumer):
         await self.call(live.start)
 
     async def on_answer(self, frame):
+        if answer_loop.enabled():
+            outcome = await answer_loop.loop_answers().answer(
+                self.login,
+                position=frame.get("position"),
+                choice=frame.get("choice"),
+                seq=frame.get("seq"),
+            )
+            if outcome is not None:
+                await self._reply(outcome)
+                self._broadcast(outcome.broadcasts)
+                return
         await self.call(
             live.answer,
             echo=frame.get("seq"),

@@ -25,6 +25,14 @@ def clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _answers_in_threads(settings):
+    """In-process tests run each on an event loop of its own, which would leave
+    one connection pool per test behind: answers take the thread path here.
+    tests/quizzes/test_answer_loop.py (and every live server) runs the loop."""
+    settings.EXAM_ANSWERS_ON_LOOP = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache."""
     clear_cache()

@@ -162,6 +162,11 @@ elif env_bool("DATABASE_POOL", True):
         "timeout": 10,
     }
 
+# On PostgreSQL, plain exam answers are saved from the event loop over an async
+# connection of their own (quizzes/answer_loop.py): this many per worker.
+EXAM_ANSWERS_ON_LOOP = env_bool("EXAM_ANSWERS_ON_LOOP", True)
+EXAM_ANSWER_LOOP_CONNECTIONS = env_int("EXAM_ANSWER_LOOP_CONNECTIONS", 4)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -314,7 +314,7 @@ def forget_local_memory():
 def _save_answer_at_once(
     hint, *, candidate_id, ticket_id, device, position, choice, client_seq, now
 ):
-    """A candidate's answer to the attempt it last answered (PostgreSQL): one
+    """A candidate's answer to the attempt this process knows (PostgreSQL): one
     statement, one round trip, no transaction of its own (a statement is atomic).
 
     Under the attempt's row lock it checks what ``_save_answer`` checks (ticket,
@@ -323,6 +323,64 @@ def _save_answer_at_once(
     wrote nothing (a resend, an error to explain, a stale hint): the full path
     then handles the message, with the same checks.
     """
+    request = at_once_request(
+        hint,
+        candidate_id=candidate_id,
+        ticket_id=ticket_id,
+        device=device,
+        position=position,
+        choice=choice,
+        client_seq=client_seq,
+        now=now,
+    )
+    if request is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(request.sql, request.params)
+        return request.result(cursor.fetchone())
+
+
+@dataclass
+class AtOnceRequest:
+    """The statement saving one answer at once, and how to read its row."""
+
+    sql: str
+    params: dict
+    candidate_id: int
+    paper_id: int
+
+    def result(self, row):
+        """A SavedAnswer, or None when the statement wrote nothing."""
+        if row is None or row[0] is None:
+            return None
+        answer_id, answered_before, answered_count, sitting_id = row
+        params = self.params
+        answer = _written_answer(
+            answer_id,
+            params["attempt"],
+            params["position"],
+            json.loads(params["choice"]),
+            params["seq"],
+            params["now"],
+        )
+        answer.answered_count = answered_count
+        return SavedAnswer(
+            answer=answer,
+            changed=True,
+            answered_before=answered_before,
+            answered_count=answered_count,
+            candidate_id=self.candidate_id,
+            sitting_id=sitting_id,
+            paper_id=self.paper_id,
+        )
+
+
+def at_once_request(
+    hint, *, candidate_id, ticket_id, device, position, choice, client_seq, now
+):
+    """The ``AtOnceRequest`` for an answer, or None when the message needs the
+    full path to explain it (a bad position or choice). Reads nothing but the
+    paper's shape (cached)."""
     attempt_id, paper_id = hint
     if type(position) is not int or type(client_seq) is not int or client_seq < 1:
         return None
@@ -330,37 +388,34 @@ def _save_answer_at_once(
     valid = None if shape is None else _valid_choice(shape[0], choice, shape[1])
     if valid is None:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _save_at_once_sql(),
-            {
-                "attempt": attempt_id,
-                "candidate": candidate_id,
-                "ticket": ticket_id,
-                "device": device or "",
-                "now": now,
-                "position": position,
-                "choice": json.dumps(valid),
-                "seq": client_seq,
-                "counts": 1 if valid else 0,
-                "in_progress": Attempt.Status.IN_PROGRESS,
-            },
-        )
-        row = cursor.fetchone()
-    if row is None or row[0] is None:
-        return None
-    answer_id, answered_before, answered_count, sitting_id = row
-    answer = _written_answer(answer_id, attempt_id, position, valid, client_seq, now)
-    answer.answered_count = answered_count
-    return SavedAnswer(
-        answer=answer,
-        changed=True,
-        answered_before=answered_before,
-        answered_count=answered_count,
+    return AtOnceRequest(
+        sql=_save_at_once_sql(),
+        params={
+            "attempt": attempt_id,
+            "candidate": candidate_id,
+            "ticket": ticket_id,
+            "device": device or "",
+            "now": now,
+            "position": position,
+            "choice": json.dumps(valid),
+            "seq": client_seq,
+            "counts": 1 if valid else 0,
+            "in_progress": Attempt.Status.IN_PROGRESS,
+        },
         candidate_id=candidate_id,
-        sitting_id=sitting_id,
         paper_id=paper_id,
     )
+
+
+def shape_is_known(paper_id):
+    """Whether ``paper_shape(paper_id)`` is answered from this process's memory
+    (no cache or database to ask: safe on the event loop)."""
+    return paper_id in _local_shapes
+
+
+def answer_hint(candidate_id):
+    """(attempt id, paper id) of the candidate's attempt if this process knows it."""
+    return _answer_hints.get(candidate_id)
 
 
 def _written_answer(answer_id, attempt_id, position, choice, client_seq, saved_at):

@@ -148,6 +148,7 @@ def current(login, *, claim):
         broadcasts = []
         if claim:
             attempt, broadcasts = _claim(candidate, attempt, login.device)
+        exams.paper_shape(attempt.paper_id)  # for the answers to come, here
         return Outcome(state_frame(attempt), broadcasts)
     latest = exams.current_attempt(candidate)
     if latest is not None:
@@ -171,8 +172,10 @@ def start(login):
     attempt = _running_attempt(candidate)
     if attempt is not None:
         attempt, broadcasts = _claim(candidate, attempt, login.device)
+        exams.paper_shape(attempt.paper_id)  # for the answers to come, here
         return Outcome(state_frame(attempt), broadcasts)
     attempt = exams.start_attempt(candidate=candidate, device=login.device)
+    exams.paper_shape(attempt.paper_id)
     state = state_frame(attempt)
     return Outcome(
         state,
@@ -195,17 +198,22 @@ def _int_in(value, low, high):
     return type(value) is int and low <= value <= high
 
 
+def answer_frame_ok(*, position, choice, seq):
+    """Whether an answer message has the shape the protocol allows."""
+    return (
+        _int_in(seq, 1, MAX_SEQ)
+        and _int_in(position, 1, MAX_POSITION)
+        and isinstance(choice, list)
+        and len(choice) <= MAX_CHOICES
+    )
+
+
 def answer(login, *, position, choice, seq):
     """Save one answer; the reply ``ack`` is sent only once it is saved (a resend
     of a saved ``seq`` is acknowledged again and changes nothing). Raises QuizError
     (``bad_message``, ``bad_position``, ``bad_choice``, ``not_in_progress``,
     ``past_deadline``, ``taken_over``, ``not_logged_in``)."""
-    if not (
-        _int_in(seq, 1, MAX_SEQ)
-        and _int_in(position, 1, MAX_POSITION)
-        and isinstance(choice, list)
-        and len(choice) <= MAX_CHOICES
-    ):
+    if not answer_frame_ok(position=position, choice=choice, seq=seq):
         raise QuizError("bad_message", _("The answer message is incomplete."))
     if login is None:
         raise ticket_refused()
@@ -217,6 +225,11 @@ def answer(login, *, position, choice, seq):
         choice=choice,
         client_seq=seq,
     )
+    return answer_outcome(saved, position=position, seq=seq)
+
+
+def answer_outcome(saved, *, position, seq):
+    """The ack of a saved answer, and the board's row change when it counts."""
     broadcasts = []
     if saved.changed and saved.answered_count != saved.answered_before:
         broadcasts.append(
