@@ -27,6 +27,9 @@ from quizzes.services import exams, live
 
 logger = logging.getLogger(__name__)
 
+LOOP_CONNECTION_WAIT_SECONDS = 3.0
+DJANGO_ONLY_OPTIONS = {"assume_role", "server_side_binding", "isolation_level"}
+
 
 def enabled():
     return settings.EXAM_ANSWERS_ON_LOOP and connection.vendor == "postgresql"
@@ -41,18 +44,28 @@ class LoopAnswers:
     async def _connection_pool(self):
         if self.pool is None:
             db = connection.settings_dict
+            # libpq's own options (sslmode, …) too; not Django's.
+            options = {
+                key: value
+                for key, value in (db.get("OPTIONS") or {}).items()
+                if type(value) in (str, int) and key not in DJANGO_ONLY_OPTIONS
+            }
             conninfo = make_conninfo(
                 dbname=db["NAME"],
                 user=db.get("USER") or None,
                 password=db.get("PASSWORD") or None,
                 host=db.get("HOST") or None,
                 port=db.get("PORT") or None,
+                **options,
             )
             self.pool = AsyncConnectionPool(
                 conninfo,
                 min_size=1,
                 max_size=settings.EXAM_ANSWER_LOOP_CONNECTIONS,
                 kwargs={"autocommit": True},
+                # No connection within this long (PostgreSQL away, all busy):
+                # the full path takes the answer rather than the candidate wait.
+                timeout=LOOP_CONNECTION_WAIT_SECONDS,
                 open=False,
                 name="exam-answers",
             )
