@@ -10,6 +10,7 @@ sweeper and a proctor may act on one attempt at the same moment.
 """
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 
@@ -261,9 +262,10 @@ def save_candidate_answer(
     revoked or reissued), ``not_in_progress``, ``taken_over`` (another device holds
     the attempt) and those of ``save_answer``.
     """
-    if connection.vendor == "postgresql" and candidate_id in _answer_hints:
-        saved = _save_answer_at_once(
-            _answer_hints[candidate_id],
+    hint = _answer_hints.get(candidate_id)
+    if connection.vendor == "postgresql" and hint is not None:
+        request = at_once_request(
+            hint,
             candidate_id=candidate_id,
             ticket_id=ticket_id,
             device=device,
@@ -272,8 +274,12 @@ def save_candidate_answer(
             client_seq=client_seq,
             now=now or timezone.now(),
         )
-        if saved is not None:
-            return saved
+        if request is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(request.sql, request.params)
+                saved = request.result(cursor.fetchone())
+            if saved is not None:
+                return saved
     valid_ticket = Ticket.objects.filter(
         pk=ticket_id, candidate_id=OuterRef("candidate_id"), revoked_at__isnull=True
     )
@@ -294,7 +300,7 @@ def save_candidate_answer(
 
 # The attempt and paper each candidate started, resumed or last answered, in
 # this process: the candidate's answers can then be saved by one statement
-# (``_save_answer_at_once``). A hint only: the statement checks everything again
+# (``at_once_request``). A hint only: the statement checks everything again
 # under the attempt's row lock, and anything but a plain save takes the full path.
 _answer_hints = {}
 
@@ -309,35 +315,6 @@ def forget_local_memory():
     """For tests, whose databases reuse ids."""
     _answer_hints.clear()
     _local_shapes.clear()
-
-
-def _save_answer_at_once(
-    hint, *, candidate_id, ticket_id, device, position, choice, client_seq, now
-):
-    """A candidate's answer to the attempt this process knows (PostgreSQL): one
-    statement, one round trip, no transaction of its own (a statement is atomic).
-
-    Under the attempt's row lock it checks what ``_save_answer`` checks (ticket,
-    status, device, deadline) and, only if all hold, writes the answer (a newer
-    sequence number only) and the attempt's count. A SavedAnswer, or None when it
-    wrote nothing (a resend, an error to explain, a stale hint): the full path
-    then handles the message, with the same checks.
-    """
-    request = at_once_request(
-        hint,
-        candidate_id=candidate_id,
-        ticket_id=ticket_id,
-        device=device,
-        position=position,
-        choice=choice,
-        client_seq=client_seq,
-        now=now,
-    )
-    if request is None:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(request.sql, request.params)
-        return request.result(cursor.fetchone())
 
 
 @dataclass
@@ -378,9 +355,16 @@ class AtOnceRequest:
 def at_once_request(
     hint, *, candidate_id, ticket_id, device, position, choice, client_seq, now
 ):
-    """The ``AtOnceRequest`` for an answer, or None when the message needs the
-    full path to explain it (a bad position or choice). Reads nothing but the
-    paper's shape (cached)."""
+    """The one statement saving a candidate's answer to the attempt this process
+    knows (PostgreSQL): one round trip, no transaction of its own (a statement is
+    atomic). Under the attempt's row lock it checks what ``_save_answer`` checks
+    (ticket, status, device, deadline) and, only if all hold, writes the answer (a
+    newer sequence number only) and the attempt's count; ``result`` is None when
+    it wrote nothing (a resend, an error to explain, a stale hint) and the full
+    path must handle the message, with the same checks.
+
+    None when the message needs the full path anyway (a bad position or choice).
+    Reads nothing but the paper's shape (cached)."""
     attempt_id, paper_id = hint
     if type(position) is not int or type(client_seq) is not int or client_seq < 1:
         return None
@@ -430,10 +414,11 @@ def _written_answer(answer_id, attempt_id, position, choice, client_seq, saved_a
     )
 
 
+@functools.cache
 def _save_at_once_sql():
-    """The statement of ``_save_answer_at_once``. The count cannot see the row
-    the same statement writes (one snapshot): it counts the other positions and
-    adds this one."""
+    """The statement of ``at_once_request``, built once per process. The count
+    cannot see the row the same statement writes (one snapshot): it counts the
+    other positions and adds this one."""
     q = connection.ops.quote_name
     attempts, answers = q(Attempt._meta.db_table), q(AttemptAnswer._meta.db_table)
     candidates, tickets = q(Candidate._meta.db_table), q(Ticket._meta.db_table)

@@ -1,6 +1,6 @@
 """The live answer path (``exams.save_candidate_answer``). On PostgreSQL, when the
 process knows the candidate's attempt (it started, resumed or saved to it), an
-answer is saved by one statement (``_save_answer_at_once``); otherwise — another
+answer is saved by one statement (``exams.at_once_request``); otherwise — another
 worker started it, or SQLite — by the full path. Every rule must hold the same on
 both: each test runs "hinted" (as a worker that started the attempt) and "cold"
 (the process forgets before each answer)."""
