@@ -18,7 +18,7 @@ from quizzes.models import Attempt, Candidate, PaperQuestion, Sitting
 from quizzes.services import exams, tickets
 from quizzes.services.errors import QuizError
 from quizzes.services.live import Outcome
-from quizzes.services.review import epoch_ms
+from quizzes.services.review import epoch_ms, notice_frame
 
 LOG_LENGTH = 50
 NOT_STARTED = "not_started"
@@ -258,14 +258,11 @@ def reissue_ticket(*, user, sitting_id, candidate_id):
 
 def send_notice(*, user, sitting_id, text):
     sitting = proctored_sitting(user, sitting_id)
-    text = exams.log_notice(sitting=sitting, actor=user, text=text)
+    action = exams.log_notice(sitting=sitting, actor=user, text=text)
     return Outcome(
         {"message": str(_("The notice was sent."))},
         [
-            (
-                sitting_group(sitting.pk),
-                {"type": "notice", "text": text, "at": epoch_ms(timezone.now())},
-            ),
+            (sitting_group(sitting.pk), notice_frame(action)),
             _board_update(sitting),
         ],
     )

@@ -759,5 +759,4 @@ def log_notice(*, sitting, actor, text):
         raise QuizError(
             "bad_notice", _("A notice must have between 1 and 500 characters.")
         )
-    _log(sitting, ProctorAction.Kind.NOTICE, actor=actor, text=text)
-    return text
+    return _log(sitting, ProctorAction.Kind.NOTICE, actor=actor, text=text)

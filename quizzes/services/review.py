@@ -10,13 +10,35 @@ still be answering the same questions.
 from django.utils import timezone
 
 from cms.citations import episodes_citing
-from quizzes.models import Attempt, ReviewWhen
+from quizzes.models import Attempt, ProctorAction, ReviewWhen
 from quizzes.services.grading import CENT, band_of, pass_mark_of
 from quizzes.services.papers import answer_key, candidate_paper
 
 
 def epoch_ms(moment):
     return int(moment.timestamp() * 1000)
+
+
+# A candidate's page shows at most this many of the sitting's latest notices.
+RECENT_NOTICES = 10
+
+
+def recent_notices(sitting_id):
+    """The sitting's latest notices, oldest first, as the ``notice`` frame has
+    them: a client that was away (reconnecting, or polling over HTTP) shows the
+    ones it missed; a client that has one already knows it by ``at``."""
+    actions = ProctorAction.objects.filter(
+        sitting_id=sitting_id, kind=ProctorAction.Kind.NOTICE
+    ).order_by("-at", "-pk")[:RECENT_NOTICES]
+    return [notice_frame(action) for action in reversed(actions)]
+
+
+def notice_frame(action):
+    return {
+        "type": "notice",
+        "text": action.detail["text"],
+        "at": epoch_ms(action.at),
+    }
 
 
 def saved_answers(attempt):
@@ -44,6 +66,7 @@ def attempt_state(attempt):
         "last_seq": max((entry["seq"] for entry in saved.values()), default=0),
         "focus_losses": attempt.focus_losses,
         "focus_loss_limit": attempt.candidate.sitting.focus_loss_limit,
+        "notices": recent_notices(attempt.candidate.sitting_id),
     }
 
 

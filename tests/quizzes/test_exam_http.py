@@ -201,3 +201,33 @@ def test_the_lobby_waits_while_the_sitting_is_not_open(candidate):
     refused = post(client, "start")
     assert refused.status_code == 409 and refused.json()["code"] == "not_open"
     assert "请等待监考人员" in refused.json()["message"]
+
+
+def test_a_candidate_polling_over_http_gets_the_notices_it_was_not_there_for(
+    candidate,
+):
+    """HTTP clients have no push: the state frame carries the sitting's latest
+    notices, exactly as they were broadcast, so none is missed between polls."""
+    from quizzes.services import board
+    from quizzes.services.review import RECENT_NOTICES
+    from tests.factories import UserFactory
+
+    proctor = UserFactory()
+    candidate.sitting.proctors.add(proctor)
+    elsewhere = SittingFactory()
+    elsewhere.proctors.add(proctor)
+    client = logged_in(candidate)
+    assert post(client, "start").json()["notices"] == []
+
+    sent = []
+    for number in range(RECENT_NOTICES + 2):
+        outcome = board.send_notice(
+            user=proctor, sitting_id=candidate.sitting_id, text=f"第{number}条通知"
+        )
+        sent.append(outcome.broadcasts[0][1])
+    board.send_notice(user=proctor, sitting_id=elsewhere.pk, text="别的考场")
+
+    polled = client.get(reverse("exam:api_state")).json()
+    assert polled["notices"] == sent[-RECENT_NOTICES:]  # the latest, oldest first
+    assert [n["text"] for n in polled["notices"]][-1] == f"第{RECENT_NOTICES + 1}条通知"
+    assert "别的考场" not in json.dumps(polled, ensure_ascii=False)

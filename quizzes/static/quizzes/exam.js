@@ -39,6 +39,7 @@
   var away = false;       // the page is left (one focus frame per leaving)
   var errors = {};        // position -> message of a refused answer
   var notices = [];
+  var noticesShown = {};  // "at|text" of the proctor's notices already in `notices`
 
   // --- storage: per attempt, the answers not yet acknowledged ----------------
 
@@ -379,6 +380,7 @@
       screen = frame;
       learnClock(frame.server_time);
       dropSaved();
+      (frame.notices || []).forEach(proctorNotice);
     } else {
       screen = frame;
       if (frame.server_time) { learnClock(frame.server_time); }
@@ -405,7 +407,7 @@
       case "ack": acknowledged(frame); break;
       case "error": refused(frame); break;
       case "pong": learnClock(frame.server_time, frame.id); break;
-      case "notice": notices.push(frame.text); render(); break;
+      case "notice": proctorNotice(frame); render(); break;
       case "deadline": if (screen && screen.type === "state") { screen.deadline = frame.deadline; render(); } break;
       case "submitted": if (screen && screen.type === "state") { screen.submitted = frame.by; } break;
       case "warning":
@@ -415,6 +417,13 @@
       case "focus_noted": if (screen && screen.type === "state") { screen.focus_losses = frame.focus_losses; render(); } break;
       case "takeover": takenOver(); break;
     }
+  }
+
+  // A notice arrives live, or in a state frame for a page that was away
+  // (reconnected, or polling over HTTP): shown once either way.
+  function proctorNotice(frame) {
+    var key = frame.at + "|" + frame.text;
+    if (!noticesShown[key]) { noticesShown[key] = true; notices.push(frame.text); }
   }
 
   function acknowledged(frame) {
