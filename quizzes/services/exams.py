@@ -564,17 +564,25 @@ def submit_attempt(*, attempt_id, by, actor=None):
 def record_focus_loss(*, attempt_id, kind, client_at=None):
     """Log one leaving of the page. Returns ``(attempt, warning)``: ``warning`` is
     True when the next leave will submit the paper; the attempt comes back
-    submitted when the sitting's limit is reached."""
+    submitted when the sitting's limit is reached.
+
+    A page that was offline reports its leavings when it is back, and may send
+    one again it is not sure arrived: a report with the device time of one
+    already logged counts once."""
     if kind not in FocusLoss.Kind.values:
         raise QuizError("bad_message", _("Unknown kind of leaving the page."))
     with transaction.atomic():
         attempt = _locked_attempt(attempt_id)
         if attempt.status != Attempt.Status.IN_PROGRESS:
             return attempt, False
+        limit = attempt.candidate.sitting.focus_loss_limit
+        if client_at is not None and attempt.focus_events.filter(
+            client_at=client_at
+        ).exists():
+            return attempt, bool(limit) and attempt.focus_losses == limit - 1
         FocusLoss.objects.create(attempt=attempt, kind=kind, client_at=client_at)
         attempt.focus_losses += 1
         attempt.save(update_fields=["focus_losses"])
-        limit = attempt.candidate.sitting.focus_loss_limit
     if limit and attempt.focus_losses >= limit:
         attempt = submit_attempt(
             attempt_id=attempt.pk, by=Attempt.SubmittedBy.FOCUS_LIMIT

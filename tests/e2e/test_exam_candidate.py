@@ -122,6 +122,13 @@ def test_a_candidate_sits_the_exam_through_a_dropped_network(
     )
     assert pending == [2]
     assert shell(live_site, SAVED_ANSWERS.format(candidate=candidate))["answered"] == 2
+    # Leaving the page while offline (防切屏) is kept too, not lost.
+    phone.evaluate("dispatchEvent(new Event('blur')); dispatchEvent(new Event('focus'))")
+    leavings = phone.evaluate(
+        "Object.keys(localStorage).filter(k => k.endsWith('.focus'))"
+        ".map(k => JSON.parse(localStorage[k]).length)"
+    )
+    assert leavings == [1]
 
     # 4. Back online: the queue is sent, in order, each answer once.
     phone.context.set_offline(False)
@@ -131,6 +138,7 @@ def test_a_candidate_sits_the_exam_through_a_dropped_network(
     assert saved["answered"] == 4
     assert [position for position, _seq in saved["answers"]] == [1, 2, 3, 4]
     assert [seq for _position, seq in saved["answers"]] == [1, 2, 3, 4]
+    wait_row(board, candidate, "board-focus", "1")
 
     # 5. Submit: the confirmation lists what is unanswered.
     phone.locator("#exam-submit").click()

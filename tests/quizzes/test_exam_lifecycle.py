@@ -167,6 +167,27 @@ def test_focus_limit_warns_then_submits():
     assert attempt.submitted_by == Attempt.SubmittedBy.FOCUS_LIMIT
 
 
+def test_a_leaving_reported_again_after_a_reconnect_counts_once():
+    sitting = SittingFactory(focus_loss_limit=2)
+    attempt = exams.start_attempt(candidate=CandidateFactory(sitting=sitting))
+    on_the_device = dt.datetime(2026, 11, 26, 9, 30, 1, 250_000, tzinfo=dt.UTC)
+    _, warning = exams.record_focus_loss(
+        attempt_id=attempt.pk, kind="blur", client_at=on_the_device
+    )
+    assert warning  # the next leaving submits
+    attempt, warning = exams.record_focus_loss(
+        attempt_id=attempt.pk, kind="blur", client_at=on_the_device
+    )
+    assert warning and attempt.status == Attempt.Status.IN_PROGRESS
+    assert attempt.focus_losses == 1 and attempt.focus_events.count() == 1
+    attempt, _ = exams.record_focus_loss(
+        attempt_id=attempt.pk,
+        kind="hidden",
+        client_at=on_the_device + dt.timedelta(seconds=5),
+    )
+    assert attempt.submitted_by == Attempt.SubmittedBy.FOCUS_LIMIT
+
+
 def test_readmit_reopens_with_answers_and_logs_the_withdrawn_score():
     attempt = exams.start_attempt(candidate=CandidateFactory())
     answer_all(attempt)

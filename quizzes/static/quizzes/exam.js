@@ -525,6 +525,27 @@
     Object.keys(waiting).map(function (position) { return [position, waiting[position]]; })
       .sort(function (a, b) { return a[1].seq - b[1].seq; })
       .forEach(function (item) { sendAnswer(item[0], item[1]); });
+    flushLeavings();
+  }
+
+  // Leavings of the page (防切屏) are kept until sent, as answers are: leaving
+  // the page while offline is reported when the page is back. The server counts
+  // a report once by its device time, so sending one twice is harmless.
+  function flushLeavings() {
+    var reports = load("focus", []);
+    if (!reports.length) { return; }
+    if (useHttp) {
+      reports.forEach(function (report) {
+        post("focus", report).then(function (delivered) {
+          if (delivered) {
+            save("focus", load("focus", []).filter(function (r) { return r.at !== report.at; }));
+          }
+        });
+      });
+    } else if (socketOpen) {
+      reports.forEach(function (report) { socket.send(JSON.stringify(report)); });
+      save("focus", []);
+    }
   }
 
   function send(frame) {
@@ -548,7 +569,8 @@
   function left(kind) {
     if (away || !screen || screen.type !== "state") { return; }
     away = true;
-    send({ type: "focus", kind: kind, at: Date.now() });
+    save("focus", load("focus", []).concat([{ type: "focus", kind: kind, at: Date.now() }]));
+    flushLeavings();
   }
 
   document.addEventListener("visibilitychange", function () {
@@ -627,9 +649,10 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf },
       body: JSON.stringify(body)
     }).then(function (response) {
-      return response.json().then(receive);
+      return response.json().then(receive).then(function () { return true; });
     }).catch(function () {
       render(); // offline: the answer stays pending and is sent again later
+      return false;
     });
   }
 
