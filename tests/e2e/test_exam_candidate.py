@@ -123,7 +123,9 @@ def test_a_candidate_sits_the_exam_through_a_dropped_network(
     assert pending == [2]
     assert shell(live_site, SAVED_ANSWERS.format(candidate=candidate))["answered"] == 2
     # Leaving the page while offline (防切屏) is kept too, not lost.
-    phone.evaluate("dispatchEvent(new Event('blur')); dispatchEvent(new Event('focus'))")
+    phone.evaluate(
+        "dispatchEvent(new Event('blur')); dispatchEvent(new Event('focus'))"
+    )
     leavings = phone.evaluate(
         "Object.keys(localStorage).filter(k => k.endsWith('.focus'))"
         ".map(k => JSON.parse(localStorage[k]).length)"
