@@ -73,14 +73,28 @@ def serialise(payload):
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-async def measure(url, trigger_factory):
+def round_payload(round_number):
+    return {"type": "exam.notice", "round": round_number, "text": PAYLOAD}
+
+
+async def measure(url, trigger_factory, payload_for=round_payload, parse=False):
+    """``payload_for(round)``: the broadcast of each round; with ``parse``, each
+    client parses every frame to recognise it (as an exam client does) instead
+    of comparing its text."""
     crowd = Crowd(url, SOCKETS, origin="http://127.0.0.1")
     await crowd.connect()
     await asyncio.sleep(1)  # let subscriptions settle
     samples = []
     for round_number in range(ROUNDS + 2):
-        payload = {"type": "exam.notice", "round": round_number, "text": PAYLOAD}
-        elapsed = await crowd.time_to_all(serialise(payload), trigger_factory(payload))
+        payload = payload_for(round_number)
+        trigger = trigger_factory(payload)
+        if parse:
+            elapsed = await crowd.time_to_all_matching(
+                lambda message, payload=payload: json.loads(message) == payload,
+                trigger,
+            )
+        else:
+            elapsed = await crowd.time_to_all(serialise(payload), trigger)
         if round_number >= 2:  # warm-up rounds
             samples.append(elapsed)
         await asyncio.sleep(0.3)
@@ -89,7 +103,8 @@ async def measure(url, trigger_factory):
     return summary(samples), dropped
 
 
-async def bare(port):
+async def bare(port, **measuring):
+    """The bare server's broadcast (``measuring``: as for ``measure``)."""
     import websockets
 
     control = await websockets.connect(f"ws://127.0.0.1:{port}/")
@@ -101,7 +116,7 @@ async def bare(port):
 
         return trigger
 
-    result = await measure(f"ws://127.0.0.1:{port}/", trigger_factory)
+    result = await measure(f"ws://127.0.0.1:{port}/", trigger_factory, **measuring)
     await control.close()
     return result
 

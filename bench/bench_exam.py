@@ -38,11 +38,11 @@ ANSWER_EVERY = 10.0
 NOTICE_EVERY = 5.0
 QUIET_NOTICES = 5
 BARE_NOTICES = 10
+import bench_broadcast  # noqa: E402
 import live_stack  # noqa: E402, F401  (PostgreSQL + Redis, Django set up)
 import uvloop  # noqa: E402
-import websockets  # noqa: E402
-from bench_broadcast import start, stop  # noqa: E402
-from ws_clients import Crowd, steady_collector, summary  # noqa: E402
+from bench_broadcast import bare, start, stop  # noqa: E402
+from ws_clients import steady_collector, summary  # noqa: E402
 
 from pufa.fanout import broadcast  # noqa: E402
 from quizzes.groups import sitting_group  # noqa: E402
@@ -57,34 +57,6 @@ def notice(number):
         "text": f"第{number}条通知：" + "请保持安静。" * 30,
         "at": 0,
     }
-
-
-async def bare_notice(port):
-    """The same notices from a bare `websockets` server to as many sockets, each
-    client parsing the frame to know it has the notice, as an exam client does."""
-    control = await websockets.connect(f"ws://127.0.0.1:{port}/")
-    await control.recv()
-    crowd = Crowd(f"ws://127.0.0.1:{port}/", CANDIDATES, origin="http://127.0.0.1")
-    await crowd.connect()
-    samples = []
-    for number in range(1, BARE_NOTICES + 3):
-        frame = json.dumps(notice(number), ensure_ascii=False, separators=(",", ":"))
-        text = notice(number)["text"]
-
-        async def trigger(frame=frame):
-            await control.send("go " + frame)
-
-        seconds = await crowd.time_to_all_matching(
-            lambda message, text=text: json.loads(message)["text"] == text, trigger
-        )
-        if number > 2:  # the first two warm up
-            samples.append(seconds)
-        await asyncio.sleep(0.3)
-    dropped = crowd.dropped
-    await crowd.close()
-    await control.close()
-    assert dropped == 0, f"the bare server dropped {dropped} sockets"
-    return summary(samples)
 
 
 def rss_kib(pids):
@@ -214,6 +186,7 @@ def main():
         site.close()
     answered = sum(len(a) for a in saved["answers"].values())
 
+    bench_broadcast.SOCKETS, bench_broadcast.ROUNDS = CANDIDATES, BARE_NOTICES
     bare_stats = {}
     for variant in ("deflate", "plain"):
         port = free_port()
@@ -223,7 +196,12 @@ def main():
             port,
         )
         try:
-            bare_stats[variant] = asyncio.run(bare_notice(port))
+            # The same notices, each client parsing every frame as an exam
+            # client does.
+            bare_stats[variant], dropped = asyncio.run(
+                bare(port, payload_for=notice, parse=True)
+            )
+            assert dropped == 0, f"the bare server dropped {dropped} sockets"
         finally:
             stop(server)
 

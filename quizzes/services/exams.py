@@ -576,14 +576,14 @@ def record_focus_loss(*, attempt_id, kind, client_at=None):
         if attempt.status != Attempt.Status.IN_PROGRESS:
             return attempt, False
         limit = attempt.candidate.sitting.focus_loss_limit
-        if (
+        already_logged = (
             client_at is not None
             and attempt.focus_events.filter(client_at=client_at).exists()
-        ):
-            return attempt, bool(limit) and attempt.focus_losses == limit - 1
-        FocusLoss.objects.create(attempt=attempt, kind=kind, client_at=client_at)
-        attempt.focus_losses += 1
-        attempt.save(update_fields=["focus_losses"])
+        )
+        if not already_logged:
+            FocusLoss.objects.create(attempt=attempt, kind=kind, client_at=client_at)
+            attempt.focus_losses += 1
+            attempt.save(update_fields=["focus_losses"])
     if limit and attempt.focus_losses >= limit:
         attempt = submit_attempt(
             attempt_id=attempt.pk, by=Attempt.SubmittedBy.FOCUS_LIMIT

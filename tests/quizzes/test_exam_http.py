@@ -231,3 +231,16 @@ def test_a_candidate_polling_over_http_gets_the_notices_it_was_not_there_for(
     assert polled["notices"] == sent[-RECENT_NOTICES:]  # the latest, oldest first
     assert [n["text"] for n in polled["notices"]][-1] == f"第{RECENT_NOTICES + 1}条通知"
     assert "别的考场" not in json.dumps(polled, ensure_ascii=False)
+
+
+def test_a_leave_of_the_page_sent_again_over_http_counts_once(candidate):
+    """The page keeps a leave made offline until the server has answered, and may
+    send it twice (a poll and the network's return): the same ``at`` counts once."""
+    client = logged_in(candidate)
+    post(client, "start")
+    leave = {"kind": "hidden", "at": 1_764_000_000_000}
+    first = post(client, "focus", leave).json()
+    again = post(client, "focus", leave).json()
+    assert first["focus_losses"] == again["focus_losses"] == 1
+    later = post(client, "focus", {**leave, "at": leave["at"] + 5_000}).json()
+    assert later["focus_losses"] == 2

@@ -550,7 +550,7 @@
 
   function send(frame) {
     if (useHttp) {
-      var name = { start: "start", submit: "submit", focus: "focus" }[frame.type];
+      var name = { start: "start", submit: "submit" }[frame.type];
       post(name, frame);
     } else if (socketOpen) {
       socket.send(JSON.stringify(frame));
